@@ -1,0 +1,3 @@
+from wzt_bot.cli import main
+
+main()

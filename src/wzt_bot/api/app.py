@@ -1,0 +1,133 @@
+"""The FastAPI application for casemanagers, operators and (in webhook mode) Telegram."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from wzt_bot.api.context import ApiContext
+from wzt_bot.api.routes import participants
+from wzt_bot.api.schemas import Health
+from wzt_bot.domain.errors import DomainError, ErrorCode
+
+log = structlog.get_logger(__name__)
+
+STATUS_FOR = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.INVALID: 422,
+    ErrorCode.UNKNOWN_TEAM: 422,
+    ErrorCode.UNSUPPORTED_LOCALE: 422,
+}
+
+
+class BodySizeLimit:
+    """413 for bodies over the limit, by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        too_large = JSONResponse({"detail": f"body larger than {self.max_bytes} bytes"}, 413)
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLargeError
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLargeError:
+            await too_large(scope, receive, send)
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ()) if part != "body"),
+            "reason": error.get("msg", "invalid"),
+            "type": error.get("type", ""),
+        }
+        for error in exc.errors()
+    ]
+
+
+def create_app(ctx: ApiContext, extra_routers: Iterable[APIRouter] = ()) -> FastAPI:
+    app = FastAPI(
+        title="wzt-bot API",
+        version="1.0",
+        description=(
+            "Backend of wzt-bot for casemanagement teams. Every read or change of participant "
+            "data is written to the audit log. Authenticate with `Authorization: Bearer <token>`."
+        ),
+    )
+    app.state.ctx = ctx
+    app.add_middleware(BodySizeLimit, max_bytes=ctx.max_body_bytes)
+
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        status = STATUS_FOR.get(exc.code, 400)
+        detail: Any = str(exc)
+        if status == 422:
+            detail = [{"field": exc.params.get("field", ""), "reason": str(exc)}]
+        if status == 404:
+            detail = "not found"
+        return JSONResponse({"detail": detail}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _field_errors(exc)}, status_code=422)
+
+    @app.get("/healthz", response_model=Health, tags=["operations"])
+    async def healthz() -> Health:
+        """The process is up."""
+        return Health(status="ok")
+
+    @app.get(
+        "/readyz",
+        response_model=Health,
+        tags=["operations"],
+        responses={503: {"model": Health}},
+    )
+    async def readyz() -> Response:
+        """The database answers."""
+        try:
+            await ctx.ping_database()
+        except Exception as exc:
+            log.warning("readyz.database_unavailable", error=str(exc))
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/metrics", tags=["operations"], response_class=Response)
+    async def metrics() -> Response:
+        """Prometheus metrics."""
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(participants.router)
+    for router in extra_routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,17 @@
+"""What the API needs from the application, handed in by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class ApiContext:
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    bot_username: Callable[[], Awaitable[str]]
+    ping_database: Callable[[], Awaitable[None]]
+    max_body_bytes: int = 1_000_000

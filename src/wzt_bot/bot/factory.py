@@ -1,0 +1,45 @@
+"""Builds the aiogram Bot and Dispatcher. Called by the composition root only."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram_dialog import setup_dialogs
+
+from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.handlers import commands, errors, fallback
+from wzt_bot.bot.handlers.menu import build_menu_router
+from wzt_bot.bot.limits import BlockedCallback, RateLimiter, TelegramLimitsMiddleware
+from wzt_bot.bot.middlewares import UnitOfWorkMiddleware
+from wzt_bot.dialogs.language.dialog import language_dialog
+from wzt_bot.dialogs.onboarding.dialog import onboarding_dialog
+
+
+def build_bot(
+    token: str,
+    api_url: str,
+    limiter: RateLimiter,
+    *,
+    on_blocked: BlockedCallback | None = None,
+) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    session.middleware(TelegramLimitsMiddleware(limiter, on_blocked=on_blocked))
+    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=None))
+
+
+def build_dispatcher(ctx: BotContext, storage: BaseStorage) -> Dispatcher:
+    dp = Dispatcher(storage=storage, ctx=ctx)
+    dp.update.outer_middleware(UnitOfWorkMiddleware())
+    dp.include_routers(
+        errors.router,
+        commands.router,
+        onboarding_dialog,
+        language_dialog,
+        build_menu_router(ctx.i18n),
+        fallback.router,
+    )
+    setup_dialogs(dp)
+    return dp

@@ -1,0 +1,121 @@
+"""/start (with or without an invite code), /menu, /help, /taal, /stop."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+
+from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.texts import help_text, main_menu, no_code_text, stop_text, throttled_text
+from wzt_bot.dialogs.states import LanguageSG, OnboardingSG
+from wzt_bot.domain.errors import DomainError, ErrorCode
+from wzt_bot.domain.models import Participant
+from wzt_bot.domain.ports import UnitOfWork
+from wzt_bot.domain.services.onboarding import redeem_invite, set_proactive_paused
+from wzt_bot.i18n import Translator
+
+router = Router(name="commands")
+router.message.filter(F.chat.type == "private")
+
+
+async def show_menu(message: Message, t: Translator, text: str | None = None) -> None:
+    await message.answer(
+        text or t("Hier is het menu. Kies wat je wil doen."), reply_markup=main_menu(t)
+    )
+
+
+@router.message(CommandStart(deep_link=True))
+async def cmd_start_code(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    assert message.from_user is not None
+    try:
+        linked = await redeem_invite(
+            uow,
+            ctx.clock,
+            telegram_user_id=message.from_user.id,
+            chat_id=message.chat.id,
+            code=command.args or "",
+        )
+    except DomainError as error:
+        # Commit the failed attempt (it counts for throttling), then explain kindly.
+        await uow.commit()
+        if error.code is ErrorCode.INVITE_THROTTLED:
+            await message.answer(throttled_text(t))
+        else:
+            await message.answer(no_code_text(t))
+        return
+    await uow.commit()
+    # The participant is known from now on: the dialog reads them from the middleware data.
+    dialog_manager.middleware_data["participant"] = linked.participant
+    await dialog_manager.start(OnboardingSG.language, mode=StartMode.RESET_STACK)
+
+
+@router.message(CommandStart())
+async def cmd_start(
+    message: Message,
+    participant: Participant | None,
+    uow: UnitOfWork,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    if participant is None:
+        await message.answer(no_code_text(t))
+        return
+    await dialog_manager.reset_stack()
+    if participant.proactive_paused:
+        await set_proactive_paused(uow, ctx.clock, participant, paused=False)
+        await show_menu(message, t, t("Welkom terug! Ik stuur je weer af en toe een bericht."))
+        return
+    await show_menu(message, t)
+
+
+@router.message(Command("menu"))
+async def cmd_menu(
+    message: Message, participant: Participant | None, t: Translator, dialog_manager: DialogManager
+) -> None:
+    if participant is None:
+        await message.answer(no_code_text(t))
+        return
+    await dialog_manager.reset_stack()
+    await show_menu(message, t)
+
+
+@router.message(Command("help"))
+async def cmd_help(message: Message, participant: Participant | None, t: Translator) -> None:
+    if participant is None:
+        await message.answer(no_code_text(t))
+        return
+    await message.answer(help_text(t), reply_markup=main_menu(t))
+
+
+@router.message(Command("taal", "language", "langue", "lang"))
+async def cmd_language(message: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(
+        LanguageSG.choose, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
+
+
+@router.message(Command("stop"))
+async def cmd_stop(
+    message: Message,
+    participant: Participant | None,
+    uow: UnitOfWork,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    if participant is None:
+        await message.answer(no_code_text(t))
+        return
+    await dialog_manager.reset_stack()
+    await set_proactive_paused(uow, ctx.clock, participant, paused=True)
+    await message.answer(stop_text(t), reply_markup=main_menu(t))

@@ -1,0 +1,50 @@
+"""Everything the bot cannot read yet gets a short, kind answer. Nothing crashes."""
+
+from __future__ import annotations
+
+import structlog
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
+
+from wzt_bot.bot.texts import fallback_text, main_menu, no_code_text
+from wzt_bot.domain.models import Participant
+from wzt_bot.i18n import Translator
+
+router = Router(name="fallback")
+log = structlog.get_logger(__name__)
+
+
+@router.edited_message()
+async def on_edited(message: Message, participant: Participant | None, t: Translator) -> None:
+    if participant is None:
+        return
+    await message.answer(
+        t(
+            "Je hebt een bericht aangepast. Ik lees alleen nieuwe berichten. Stuur het gerust opnieuw."
+        )
+    )
+
+
+@router.message()
+async def on_anything_else(
+    message: Message, participant: Participant | None, t: Translator
+) -> None:
+    if message.chat.type != "private":
+        return  # the bot is for one-to-one chats only
+    if participant is None:
+        await message.answer(no_code_text(t))
+        return
+    await message.answer(fallback_text(t), reply_markup=main_menu(t))
+
+
+@router.callback_query()
+async def on_unknown_callback(
+    callback: CallbackQuery, participant: Participant | None, t: Translator
+) -> None:
+    """A button from an old message (or forged data): answer it and lead back to the menu."""
+    log.info("callback.unknown", data_length=len(callback.data or ""))
+    await callback.answer(t("Deze knop werkt niet meer."))
+    if callback.message is not None and participant is not None:
+        await callback.message.answer(
+            t("Hier is het menu opnieuw. Kies wat je wil doen."), reply_markup=main_menu(t)
+        )

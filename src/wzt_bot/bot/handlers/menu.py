@@ -1,0 +1,207 @@
+"""The main menu: each item, "komt binnenkort" with an offer of contact, and Mijn gegevens."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+
+from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.texts import (
+    EMERGENCY,
+    MenuItem,
+    coming_soon_text,
+    main_menu,
+    menu_lookup,
+    no_code_text,
+)
+from wzt_bot.dialogs.states import LanguageSG
+from wzt_bot.domain.models import LOCALE_NAMES, ConsentKind, Participant
+from wzt_bot.domain.ports import UnitOfWork
+from wzt_bot.domain.services.onboarding import (
+    record_consent,
+    request_contact,
+    set_proactive_paused,
+)
+from wzt_bot.i18n import I18n, Translator
+
+
+class ContactCb(CallbackData, prefix="contact"):
+    yes: bool
+    source: str
+
+
+class ConsentCb(CallbackData, prefix="consent"):
+    granted: bool
+
+
+def contact_keyboard(t: Translator, source: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("Ja, graag"), callback_data=ContactCb(yes=True, source=source).pack()
+                ),
+                InlineKeyboardButton(
+                    text=t("Nee, nu niet"), callback_data=ContactCb(yes=False, source=source).pack()
+                ),
+            ]
+        ]
+    )
+
+
+def build_menu_router(i18n: I18n) -> Router:
+    router = Router(name="menu")
+    lookup = menu_lookup(i18n)
+
+    def menu_item(message: Message) -> dict[str, MenuItem] | bool:
+        text = (message.text or "").strip()
+        item = lookup.get(text) or lookup.get(text.casefold())
+        return {"item": item} if item else False
+
+    @router.message(F.text, menu_item)
+    async def on_menu_item(
+        message: Message,
+        item: MenuItem,
+        participant: Participant | None,
+        uow: UnitOfWork,
+        t: Translator,
+        dialog_manager: DialogManager,
+    ) -> None:
+        if item is MenuItem.LANGUAGE:
+            await dialog_manager.start(
+                LanguageSG.choose, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+            )
+            return
+        if participant is None:
+            await message.answer(no_code_text(t))
+            return
+        await dialog_manager.reset_stack()
+        if item is MenuItem.MYDATA:
+            await message.answer(
+                await my_data_text(uow, t, participant),
+                reply_markup=my_data_keyboard(t, await checkins_allowed(uow, participant)),
+            )
+            return
+        await message.answer(coming_soon_text(t), reply_markup=contact_keyboard(t, item.value))
+
+    @router.callback_query(ContactCb.filter())
+    async def on_contact(
+        callback: CallbackQuery,
+        callback_data: ContactCb,
+        participant: Participant | None,
+        uow: UnitOfWork,
+        ctx: BotContext,
+        t: Translator,
+    ) -> None:
+        await callback.answer()
+        if callback.message is None:
+            return
+        if participant is None:
+            await callback.message.answer(no_code_text(t))
+            return
+        if not callback_data.yes:
+            await callback.message.answer(
+                t("Oké. Je kan het altijd later nog vragen."), reply_markup=main_menu(t)
+            )
+            return
+        await request_contact(uow, ctx.clock, participant, source=f"menu:{callback_data.source}")
+        await callback.message.answer(
+            "\n\n".join(
+                (
+                    t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."),
+                    t("Je team is niet altijd online. Ze antwoorden zo snel als ze kunnen."),
+                    t(EMERGENCY),
+                )
+            ),
+            reply_markup=main_menu(t),
+        )
+
+    @router.callback_query(ConsentCb.filter())
+    async def on_consent_change(
+        callback: CallbackQuery,
+        callback_data: ConsentCb,
+        participant: Participant | None,
+        uow: UnitOfWork,
+        ctx: BotContext,
+        t: Translator,
+    ) -> None:
+        await callback.answer()
+        if participant is None or callback.message is None:
+            return
+        await record_consent(
+            uow,
+            ctx.clock,
+            participant,
+            kind=ConsentKind.CHECKIN_MESSAGES,
+            granted=callback_data.granted,
+        )
+        if callback_data.granted and participant.proactive_paused:
+            await set_proactive_paused(uow, ctx.clock, participant, paused=False)
+        await callback.message.answer(
+            t("Dank je! Ik stuur je af en toe een kort bericht.")
+            if callback_data.granted
+            else t("Dat is goed. Ik stuur je geen berichten uit mezelf."),
+            reply_markup=main_menu(t),
+        )
+
+    return router
+
+
+async def checkins_allowed(uow: UnitOfWork, participant: Participant) -> bool:
+    for consent in await uow.consents.latest_for(participant.id):
+        if consent.kind is ConsentKind.CHECKIN_MESSAGES:
+            return consent.granted and not participant.proactive_paused
+    return False
+
+
+async def my_data_text(uow: UnitOfWork, t: Translator, participant: Participant) -> str:
+    allowed = await checkins_allowed(uow, participant)
+    return "\n\n".join(
+        (
+            "\n".join(
+                (
+                    t("Dit weten we over jou:"),
+                    t("• Je naam: {name}", name=participant.display_name),
+                    t(
+                        "• Je taal: {language}",
+                        language=LOCALE_NAMES.get(participant.locale or "nl", "Nederlands"),
+                    ),
+                    t("• Berichten van mij: ja") if allowed else t("• Berichten van mij: nee"),
+                    t("• Wat je zelf naar je team stuurt."),
+                )
+            ),
+            "\n".join(
+                (
+                    t("Wie ziet het? Alleen jouw team. VDAB ziet deze chat niet."),
+                    t("Wat je schrijft, bewaren we versleuteld."),
+                    t("We bewaren het zolang je begeleiding loopt."),
+                    t("Wil je alles zien of laten wissen? Vraag het aan je team."),
+                )
+            ),
+        )
+    )
+
+
+def my_data_keyboard(t: Translator, allowed: bool) -> InlineKeyboardMarkup:
+    toggle = (
+        InlineKeyboardButton(
+            text=t("Geen berichten meer"), callback_data=ConsentCb(granted=False).pack()
+        )
+        if allowed
+        else InlineKeyboardButton(
+            text=t("Wel berichten graag"), callback_data=ConsentCb(granted=True).pack()
+        )
+    )
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [toggle],
+            [
+                InlineKeyboardButton(
+                    text=t("Contact met mijn team"),
+                    callback_data=ContactCb(yes=True, source="mydata").pack(),
+                )
+            ],
+        ]
+    )

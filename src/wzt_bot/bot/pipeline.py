@@ -1,0 +1,157 @@
+"""The path of every incoming update: store (encrypted) → handle once, in order per chat.
+
+Webhook and polling both enter through `UpdatePipeline.accept`. An update is stored and
+committed before Telegram gets its 200 (webhook) or the next offset (polling); a repeat of an
+update_id is acknowledged and not handled again. If the process dies mid-way, the update stays
+claimed-but-unhandled and `recover` handles it after a restart (or on another replica).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from aiogram import Bot, Dispatcher
+from aiogram.methods import DeleteWebhook, GetUpdates
+from prometheus_client import Counter, Histogram
+
+from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+
+UPDATES = Counter("wzt_updates_total", "Telegram updates", ["outcome"])
+HANDLING = Histogram(
+    "wzt_update_handling_seconds",
+    "Time from receipt to handled",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+STALE_AFTER = timedelta(minutes=2)
+
+
+def chat_key(update: Mapping[str, Any]) -> int:
+    """The chat (or user) an update belongs to, for ordering; 0 when there is none."""
+    for field in ("message", "edited_message", "callback_query", "my_chat_member"):
+        part = update.get(field)
+        if isinstance(part, Mapping):
+            chat = part.get("chat") or (part.get("message") or {}).get("chat") or part.get("from")
+            if isinstance(chat, Mapping) and isinstance(chat.get("id"), int):
+                return int(chat["id"])
+    return 0
+
+
+class UpdatePipeline:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        *,
+        concurrency: int = 64,
+    ) -> None:
+        self.dp, self.bot = dispatcher, bot
+        self.uow_factory, self.clock = uow_factory, clock
+        self._slots = asyncio.Semaphore(concurrency)
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def accept(self, update: Mapping[str, Any]) -> bool:
+        """Store the update and start handling it; False for a repeated update_id."""
+        update_id = update.get("update_id")
+        if not isinstance(update_id, int):
+            UPDATES.labels("malformed").inc()
+            log.warning("update.malformed", reason="no integer update_id")
+            return False
+        payload = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+        async with self.uow_factory() as uow:
+            stored = await uow.updates.store(update_id, payload, self.clock.now())
+            await uow.commit()
+        if not stored:
+            UPDATES.labels("repeat").inc()
+            log.info("update.repeat", update_id=update_id)
+            return False
+        self._spawn(update_id, dict(update))
+        return True
+
+    def _spawn(self, update_id: int, update: dict[str, Any]) -> None:
+        task = asyncio.create_task(self.handle(update_id, update), name=f"update-{update_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def handle(self, update_id: int, update: dict[str, Any]) -> None:
+        key = chat_key(update)
+        lock = self._chat_locks.setdefault(key, asyncio.Lock())
+        started = time.perf_counter()
+        try:
+            async with self._slots, lock:
+                await self.dp.feed_raw_update(self.bot, update, inbox_update_id=update_id)
+            UPDATES.labels("handled").inc()
+        except Exception:
+            UPDATES.labels("failed").inc()
+            log.exception("update.unhandled_error", update_id=update_id)
+            async with self.uow_factory() as uow:
+                await uow.updates.mark_done(update_id, self.clock.now(), failed=True)
+                await uow.commit()
+        finally:
+            HANDLING.observe(time.perf_counter() - started)
+            if not lock.locked() and key in self._chat_locks and not lock._waiters:
+                self._chat_locks.pop(key, None)
+
+    async def recover(self, *, limit: int = 1000) -> int:
+        """Handle updates whose handler died (after a crash or on another replica)."""
+        now = self.clock.now()
+        cutoff = now - STALE_AFTER
+        async with self.uow_factory() as uow:
+            stale = await uow.updates.stale(cutoff, limit)
+        recovered = 0
+        for update_id, payload in stale:
+            async with self.uow_factory() as uow:
+                claimed = await uow.updates.claim_stale(update_id, stale_before=cutoff, now=now)
+                await uow.commit()
+            if claimed:
+                recovered += 1
+                self._spawn(update_id, json.loads(payload))
+        if recovered:
+            log.info("update.recovered", count=recovered)
+        return recovered
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
+    async def poll(self, stop: asyncio.Event, *, timeout: int = 25) -> None:
+        """Long polling: getUpdates → accept. The offset moves on only after storing."""
+        await self.bot(DeleteWebhook(drop_pending_updates=False))
+        offset: int | None = None
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                updates = await self.bot(
+                    GetUpdates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES),
+                    request_timeout=timeout + 10,
+                )
+                backoff = 1.0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("polling.error", error=str(exc), retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            for update in updates:
+                try:
+                    await self.accept(
+                        update.model_dump(mode="json", exclude_none=True, by_alias=True)
+                    )
+                except Exception as exc:
+                    log.error("polling.store_failed", error=str(exc), update_id=update.update_id)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 30.0)
+                    break  # the offset stays: Telegram gives this update again
+                offset = update.update_id + 1

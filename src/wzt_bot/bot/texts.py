@@ -1,0 +1,148 @@
+"""Participant-facing texts and keyboards. Every msgid is plain Dutch (B1)."""
+
+from __future__ import annotations
+
+import enum
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from wzt_bot.i18n import N_, I18n, Translator
+
+
+class MenuItem(enum.StrEnum):
+    PLAN = "plan"
+    CHECKIN = "checkin"
+    ASK = "ask"
+    COMPLAINT = "complaint"
+    MYDATA = "mydata"
+    LANGUAGE = "language"
+
+
+MENU_LABELS: dict[MenuItem, tuple[str, str]] = {
+    MenuItem.PLAN: ("📋", N_("Mijn plan")),
+    MenuItem.CHECKIN: ("🙂", N_("Hoe gaat het?")),
+    MenuItem.ASK: ("💬", N_("Ik wil iets vragen of zeggen")),
+    MenuItem.COMPLAINT: ("📣", N_("Klacht")),
+    MenuItem.MYDATA: ("🔒", N_("Mijn gegevens")),
+    MenuItem.LANGUAGE: ("🌐", N_("Taal")),
+}
+MENU_ROWS: tuple[tuple[MenuItem, ...], ...] = (
+    (MenuItem.PLAN, MenuItem.CHECKIN),
+    (MenuItem.ASK,),
+    (MenuItem.COMPLAINT, MenuItem.MYDATA),
+    (MenuItem.LANGUAGE,),
+)
+
+EMERGENCY = N_(
+    "In nood: bel 112. Zelfmoordlijn: 1813. Tele-Onthaal: 106. Zij zijn er dag en nacht."
+)
+
+
+def menu_label(t: Translator, item: MenuItem) -> str:
+    emoji, label = MENU_LABELS[item]
+    return f"{emoji} {t(label)}"
+
+
+def main_menu(t: Translator) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=menu_label(t, item)) for item in row] for row in MENU_ROWS],
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=t("Kies iets in het menu"),
+    )
+
+
+def menu_lookup(i18n: I18n) -> dict[str, MenuItem]:
+    """Every menu label in every language, so a button works even right after a language change."""
+    lookup: dict[str, MenuItem] = {}
+    for t in i18n.all():
+        for item in MenuItem:
+            label = menu_label(t, item)
+            lookup[label] = item
+            lookup[label.split(" ", 1)[1].casefold()] = item
+    return lookup
+
+
+def yes_no(
+    t: Translator, yes_data: str, no_data: str, *, yes: str, no: str
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=t(yes), callback_data=yes_data),
+                InlineKeyboardButton(text=t(no), callback_data=no_data),
+            ]
+        ]
+    )
+
+
+def no_code_text(t: Translator) -> str:
+    return "\n\n".join(
+        (
+            t("Hallo! Ik ben de chatbot van je begeleiding."),
+            t(
+                "Om te starten heb je een persoonlijke link of QR-code nodig. "
+                "Die krijg je van je begeleider."
+            ),
+            t("Heb je er nog geen? Vraag er gerust naar bij je volgende gesprek."),
+        )
+    )
+
+
+def throttled_text(t: Translator) -> str:
+    return "\n\n".join(
+        (
+            t("Dat lukte nu een paar keer niet."),
+            t("Probeer het over een uur opnieuw. Of vraag je begeleider om een nieuwe link."),
+        )
+    )
+
+
+def help_text(t: Translator) -> str:
+    return "\n".join(
+        (
+            t("Zo werk ik:"),
+            t("• Kies iets in het menu onderaan."),
+            t("• /menu toont het menu opnieuw."),
+            t("• /taal kiest een andere taal."),
+            t("• /stop pauzeert mijn berichten."),
+            t("• /help toont deze uitleg."),
+            "",
+            t("Je team is niet dag en nacht online."),
+            t(EMERGENCY),
+        )
+    )
+
+
+def stop_text(t: Translator) -> str:
+    return "\n\n".join(
+        (
+            t("Oké. Ik stuur je geen berichten meer uit mezelf."),
+            t("Jij kan mij wel altijd iets sturen."),
+            t("Wil je later weer berichten? Stuur dan /start."),
+        )
+    )
+
+
+def fallback_text(t: Translator) -> str:
+    return "\n\n".join(
+        (
+            t("Dank je voor je bericht. Dit kan ik nog niet lezen."),
+            t("Kies iets in het menu onderaan. Wil je je team iets zeggen? Kies dan 💬."),
+            t(EMERGENCY),
+        )
+    )
+
+
+def coming_soon_text(t: Translator) -> str:
+    return "\n\n".join(
+        (
+            t("Dit deel van de chatbot is nog niet klaar."),
+            t("Wil je dat iemand van je team contact met je opneemt?"),
+        )
+    )

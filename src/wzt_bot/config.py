@@ -1,0 +1,125 @@
+"""Settings from the environment (prefix WZT_) and an optional .env file."""
+
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Secret values that are refused: examples from docs, templates and tutorials.
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "changeme",
+        "change-me",
+        "change_me",
+        "changethis",
+        "secret",
+        "placeholder",
+        "your-secret-key",
+        "replace-me",
+        "xxx",
+        "demo",
+        "test",
+    }
+)
+MIN_SECRET_LENGTH = 32
+DEMO_SECRET = "wzt-demo-only-secret-key-not-for-real-participants-0000"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WZT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", description="Bot API base URL (any compatible server)."
+    )
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./var/wzt-bot.sqlite3",
+        description="SQLAlchemy async URL: postgresql+asyncpg://... or sqlite+aiosqlite:///...",
+    )
+    redis_url: str | None = Field(
+        None, description="Redis for dialog state and shared rate limits; memory when unset."
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8080, ge=1, le=65535)
+    webhook_url: str | None = Field(None, description="Public HTTPS URL: webhook mode when set.")
+    webhook_secret: SecretStr | None = None
+    secret_key: SecretStr | None = Field(
+        None, description="Key material for encryption at rest; required outside the demo."
+    )
+    previous_secret_keys: list[SecretStr] = Field(
+        default_factory=list, description="Old secret keys, still used to decrypt (rotation)."
+    )
+    default_locale: str = "nl"
+    timezone: str = "Europe/Brussels"
+    demo: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = False
+    public_base_url: str | None = Field(
+        None, description="Where the API is reachable for people (used in printed links)."
+    )
+    bot_username: str | None = Field(
+        None, description="Bot username for invite links; asked from Telegram (getMe) if unset."
+    )
+    telegram_global_rate: float = Field(25.0, gt=0, description="Messages per second, all chats.")
+    telegram_chat_rate: float = Field(1.0, gt=0, description="Messages per second in one chat.")
+    telegram_chat_burst: int = Field(3, ge=1, description="Short burst allowed in one chat.")
+    max_body_bytes: int = Field(1_000_000, ge=1024, description="Larger API bodies get 413.")
+    team_office_hours: str = Field(
+        "ma-vr 9:00-17:00", description="Shown to participants: when the team answers."
+    )
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from wzt_bot.domain.models import SUPPORTED_LOCALES
+
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _secrets(self) -> Settings:
+        if self.demo and self.secret_key is None:
+            self.secret_key = SecretStr(DEMO_SECRET)
+        key = self.secret_key.get_secret_value() if self.secret_key else ""
+        if not key:
+            raise ValueError("WZT_SECRET_KEY is required (at least 32 random characters)")
+        if not self.demo and (
+            key.strip().lower() in PLACEHOLDER_SECRETS
+            or key == DEMO_SECRET
+            or len(key) < MIN_SECRET_LENGTH
+            or len(set(key)) < 8
+        ):
+            raise ValueError(
+                "WZT_SECRET_KEY looks like a placeholder: use at least 32 random characters, "
+                'e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WZT_WEBHOOK_SECRET is required when WZT_WEBHOOK_URL is set")
+        if self.webhook_secret is not None:
+            secret = self.webhook_secret.get_secret_value()
+            if len(secret) < 16 or secret.lower() in PLACEHOLDER_SECRETS:
+                raise ValueError("WZT_WEBHOOK_SECRET must be at least 16 random characters")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def secret(self) -> str:
+        assert self.secret_key is not None  # guaranteed by the validator
+        return self.secret_key.get_secret_value()

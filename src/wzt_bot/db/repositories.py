@@ -1,0 +1,490 @@
+"""SQLAlchemy implementations of the domain's repository ports. They never commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wzt_bot.crypto import Keyring
+from wzt_bot.db.tables import (
+    AuditRow,
+    ConsentRow,
+    FlagRow,
+    InviteAttemptRow,
+    InviteRow,
+    NetworkRow,
+    ParticipantRow,
+    StaffRow,
+    StaffTeamRow,
+    TeamRow,
+    TelegramLinkRow,
+    TelegramUpdateRow,
+)
+from wzt_bot.domain.models import (
+    AuditEntry,
+    Consent,
+    ConsentKind,
+    Flag,
+    FlagKind,
+    FlagStatus,
+    FlagUrgency,
+    Invite,
+    Network,
+    Participant,
+    ParticipantStatus,
+    Role,
+    Staff,
+    Team,
+    TelegramLink,
+)
+
+
+class _Repo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+
+class SqlNetworkRepository(_Repo):
+    async def add(self, network: Network) -> None:
+        self.s.add(NetworkRow(id=network.id, name=network.name))
+        await self.s.flush()
+
+    async def get_by_name(self, name: str) -> Network | None:
+        row = await self.s.scalar(select(NetworkRow).where(NetworkRow.name == name))
+        return Network(id=row.id, name=row.name) if row else None
+
+
+class SqlTeamRepository(_Repo):
+    async def add(self, team: Team) -> None:
+        self.s.add(TeamRow(id=team.id, network_id=team.network_id, name=team.name))
+        await self.s.flush()
+
+    async def get(self, team_id: uuid.UUID) -> Team | None:
+        row = await self.s.get(TeamRow, team_id)
+        return Team(id=row.id, network_id=row.network_id, name=row.name) if row else None
+
+    async def list_all(self) -> Sequence[Team]:
+        rows = await self.s.scalars(select(TeamRow).order_by(TeamRow.name))
+        return [Team(id=r.id, network_id=r.network_id, name=r.name) for r in rows]
+
+
+class SqlStaffRepository(_Repo):
+    async def add(self, staff: Staff, token_hash: str) -> None:
+        self.s.add(
+            StaffRow(
+                id=staff.id,
+                name=staff.name,
+                role=staff.role.value,
+                token_hash=token_hash,
+                active=staff.active,
+            )
+        )
+        await self.s.flush()
+        for team_id in staff.team_ids:
+            self.s.add(StaffTeamRow(staff_id=staff.id, team_id=team_id))
+        await self.s.flush()
+
+    async def get_by_token_hash(self, token_hash: str) -> Staff | None:
+        row = await self.s.scalar(select(StaffRow).where(StaffRow.token_hash == token_hash))
+        if row is None:
+            return None
+        team_ids = await self.s.scalars(
+            select(StaffTeamRow.team_id).where(StaffTeamRow.staff_id == row.id)
+        )
+        return Staff(
+            id=row.id,
+            name=row.name,
+            role=Role(row.role),
+            team_ids=frozenset(team_ids),
+            active=row.active,
+        )
+
+
+def _participant(row: ParticipantRow) -> Participant:
+    return Participant(
+        id=row.id,
+        team_id=row.team_id,
+        display_name=row.display_name,
+        created_at=row.created_at,
+        status=ParticipantStatus(row.status),
+        locale=row.locale,
+        proactive_paused=row.proactive_paused,
+        unreachable=row.unreachable,
+        onboarded_at=row.onboarded_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlParticipantRepository(_Repo):
+    async def add(self, participant: Participant) -> None:
+        self.s.add(
+            ParticipantRow(
+                id=participant.id,
+                team_id=participant.team_id,
+                display_name=participant.display_name,
+                status=participant.status.value,
+                locale=participant.locale,
+                proactive_paused=participant.proactive_paused,
+                unreachable=participant.unreachable,
+                created_at=participant.created_at,
+                updated_at=participant.updated_at,
+                onboarded_at=participant.onboarded_at,
+            )
+        )
+        await self.s.flush()
+
+    async def get(self, participant_id: uuid.UUID) -> Participant | None:
+        row = await self.s.get(ParticipantRow, participant_id)
+        return _participant(row) if row else None
+
+    async def update(self, participant: Participant) -> None:
+        await self.s.execute(
+            update(ParticipantRow)
+            .where(ParticipantRow.id == participant.id)
+            .values(
+                display_name=participant.display_name,
+                status=participant.status.value,
+                locale=participant.locale,
+                proactive_paused=participant.proactive_paused,
+                unreachable=participant.unreachable,
+                updated_at=participant.updated_at,
+                onboarded_at=participant.onboarded_at,
+            )
+        )
+
+    async def list_for_teams(
+        self, team_ids: frozenset[uuid.UUID] | None, *, offset: int, limit: int
+    ) -> tuple[Sequence[Participant], int]:
+        query = select(ParticipantRow)
+        count = select(func.count()).select_from(ParticipantRow)
+        if team_ids is not None:
+            query = query.where(ParticipantRow.team_id.in_(team_ids))
+            count = count.where(ParticipantRow.team_id.in_(team_ids))
+        rows = await self.s.scalars(
+            query.order_by(ParticipantRow.created_at.desc(), ParticipantRow.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        total = await self.s.scalar(count)
+        return [_participant(r) for r in rows], int(total or 0)
+
+
+def _invite(row: InviteRow) -> Invite:
+    return Invite(
+        id=row.id,
+        participant_id=row.participant_id,
+        code_hash=row.code_hash,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class SqlInviteRepository(_Repo):
+    async def add(self, invite: Invite) -> None:
+        self.s.add(
+            InviteRow(
+                id=invite.id,
+                participant_id=invite.participant_id,
+                code_hash=invite.code_hash,
+                created_at=invite.created_at,
+                expires_at=invite.expires_at,
+                used_at=invite.used_at,
+                revoked_at=invite.revoked_at,
+            )
+        )
+        await self.s.flush()
+
+    async def get_by_code_hash(self, code_hash: str) -> Invite | None:
+        row = await self.s.scalar(select(InviteRow).where(InviteRow.code_hash == code_hash))
+        return _invite(row) if row else None
+
+    async def active_for(self, participant_id: uuid.UUID) -> Sequence[Invite]:
+        rows = await self.s.scalars(
+            select(InviteRow).where(
+                InviteRow.participant_id == participant_id,
+                InviteRow.used_at.is_(None),
+                InviteRow.revoked_at.is_(None),
+            )
+        )
+        return [_invite(r) for r in rows]
+
+    async def update(self, invite: Invite) -> None:
+        await self.s.execute(
+            update(InviteRow)
+            .where(InviteRow.id == invite.id)
+            .values(used_at=invite.used_at, revoked_at=invite.revoked_at)
+        )
+
+
+class SqlInviteAttemptRepository(_Repo):
+    async def add(self, telegram_user_id: int, at: datetime, success: bool) -> None:
+        self.s.add(InviteAttemptRow(telegram_user_id=telegram_user_id, at=at, success=success))
+        await self.s.flush()
+
+    async def failures_since(self, telegram_user_id: int, since: datetime) -> int:
+        count = await self.s.scalar(
+            select(func.count())
+            .select_from(InviteAttemptRow)
+            .where(
+                InviteAttemptRow.telegram_user_id == telegram_user_id,
+                InviteAttemptRow.at >= since,
+                InviteAttemptRow.success.is_(False),
+            )
+        )
+        return int(count or 0)
+
+
+def _link(row: TelegramLinkRow) -> TelegramLink:
+    return TelegramLink(
+        id=row.id,
+        participant_id=row.participant_id,
+        telegram_user_id=row.telegram_user_id,
+        chat_id=row.chat_id,
+        linked_at=row.linked_at,
+        unlinked_at=row.unlinked_at,
+    )
+
+
+class SqlTelegramLinkRepository(_Repo):
+    async def add(self, link: TelegramLink) -> None:
+        self.s.add(
+            TelegramLinkRow(
+                id=link.id,
+                participant_id=link.participant_id,
+                telegram_user_id=link.telegram_user_id,
+                chat_id=link.chat_id,
+                linked_at=link.linked_at,
+                unlinked_at=link.unlinked_at,
+            )
+        )
+        await self.s.flush()
+
+    async def active_for_participant(self, participant_id: uuid.UUID) -> TelegramLink | None:
+        row = await self.s.scalar(
+            select(TelegramLinkRow).where(
+                TelegramLinkRow.participant_id == participant_id,
+                TelegramLinkRow.unlinked_at.is_(None),
+            )
+        )
+        return _link(row) if row else None
+
+    async def active_for_user(self, telegram_user_id: int) -> TelegramLink | None:
+        row = await self.s.scalar(
+            select(TelegramLinkRow).where(
+                TelegramLinkRow.telegram_user_id == telegram_user_id,
+                TelegramLinkRow.unlinked_at.is_(None),
+            )
+        )
+        return _link(row) if row else None
+
+    async def update(self, link: TelegramLink) -> None:
+        await self.s.execute(
+            update(TelegramLinkRow)
+            .where(TelegramLinkRow.id == link.id)
+            .values(unlinked_at=link.unlinked_at, chat_id=link.chat_id)
+        )
+
+
+class SqlConsentRepository(_Repo):
+    async def add(self, consent: Consent) -> None:
+        self.s.add(
+            ConsentRow(
+                id=consent.id,
+                participant_id=consent.participant_id,
+                kind=consent.kind.value,
+                granted=consent.granted,
+                text_version=consent.text_version,
+                locale=consent.locale,
+                recorded_at=consent.recorded_at,
+            )
+        )
+        await self.s.flush()
+
+    async def latest_for(self, participant_id: uuid.UUID) -> Sequence[Consent]:
+        rows = await self.s.scalars(
+            select(ConsentRow)
+            .where(ConsentRow.participant_id == participant_id)
+            .order_by(ConsentRow.recorded_at.desc())
+        )
+        latest: dict[str, Consent] = {}
+        for r in rows:
+            latest.setdefault(
+                r.kind,
+                Consent(
+                    id=r.id,
+                    participant_id=r.participant_id,
+                    kind=ConsentKind(r.kind),
+                    granted=r.granted,
+                    text_version=r.text_version,
+                    locale=r.locale,
+                    recorded_at=r.recorded_at,
+                ),
+            )
+        return list(latest.values())
+
+
+class SqlFlagRepository(_Repo):
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        super().__init__(session)
+        self.keyring = keyring
+
+    async def add(self, flag: Flag, note: str | None) -> None:
+        note_ct, key_id = (None, None)
+        if note:
+            note_ct, key_id = self.keyring.encrypt(note, context=flag.id.bytes)
+        self.s.add(
+            FlagRow(
+                id=flag.id,
+                participant_id=flag.participant_id,
+                team_id=flag.team_id,
+                kind=flag.kind.value,
+                urgency=flag.urgency.value,
+                status=flag.status.value,
+                source=flag.source,
+                created_at=flag.created_at,
+                note_ct=note_ct,
+                note_key_id=key_id,
+            )
+        )
+        await self.s.flush()
+
+    async def open_for(self, participant_id: uuid.UUID) -> Sequence[Flag]:
+        rows = await self.s.scalars(
+            select(FlagRow).where(
+                FlagRow.participant_id == participant_id, FlagRow.status == FlagStatus.OPEN.value
+            )
+        )
+        return [
+            Flag(
+                id=r.id,
+                participant_id=r.participant_id,
+                team_id=r.team_id,
+                kind=FlagKind(r.kind),
+                urgency=FlagUrgency(r.urgency),
+                source=r.source,
+                created_at=r.created_at,
+                status=FlagStatus(r.status),
+            )
+            for r in rows
+        ]
+
+
+class SqlAuditRepository(_Repo):
+    async def add(self, entry: AuditEntry) -> None:
+        self.s.add(
+            AuditRow(
+                id=entry.id,
+                at=entry.at,
+                actor_kind=entry.actor_kind,
+                actor_id=entry.actor_id,
+                action=entry.action,
+                participant_id=entry.participant_id,
+                detail=entry.detail,
+            )
+        )
+
+    async def for_participant(self, participant_id: uuid.UUID) -> Sequence[AuditEntry]:
+        rows = await self.s.scalars(
+            select(AuditRow).where(AuditRow.participant_id == participant_id).order_by(AuditRow.at)
+        )
+        return [
+            AuditEntry(
+                id=r.id,
+                at=r.at,
+                actor_kind=r.actor_kind,
+                actor_id=r.actor_id,
+                action=r.action,
+                participant_id=r.participant_id,
+                detail=r.detail,
+            )
+            for r in rows
+        ]
+
+
+class SqlUpdateInbox(_Repo):
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        super().__init__(session)
+        self.keyring = keyring
+
+    @staticmethod
+    def _context(update_id: int) -> bytes:
+        return b"update:" + str(update_id).encode()
+
+    async def store(self, update_id: int, payload: str, received_at: datetime) -> bool:
+        if await self.s.get(TelegramUpdateRow, update_id) is not None:
+            return False
+        ct, key_id = self.keyring.encrypt(payload, context=self._context(update_id))
+        try:
+            async with self.s.begin_nested():
+                self.s.add(
+                    TelegramUpdateRow(
+                        update_id=update_id,
+                        received_at=received_at,
+                        payload_ct=ct,
+                        key_id=key_id,
+                        status="processing",
+                        claimed_at=received_at,
+                    )
+                )
+        except IntegrityError:
+            return False  # stored by a concurrent delivery of the same update
+        return True
+
+    async def mark_done(self, update_id: int, at: datetime, *, failed: bool = False) -> None:
+        values: dict[str, object] = {"status": "failed" if failed else "done", "processed_at": at}
+        if not failed:  # a failed update keeps its (encrypted) payload for the operator
+            values |= {"payload_ct": None, "key_id": None}
+        await self.s.execute(
+            update(TelegramUpdateRow).where(TelegramUpdateRow.update_id == update_id).values(values)
+        )
+
+    async def claim_stale(self, update_id: int, *, stale_before: datetime, now: datetime) -> bool:
+        result = await self.s.execute(
+            update(TelegramUpdateRow)
+            .where(
+                TelegramUpdateRow.update_id == update_id,
+                TelegramUpdateRow.status == "processing",
+                TelegramUpdateRow.claimed_at < stale_before,
+            )
+            .values(claimed_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def stale(self, stale_before: datetime, limit: int) -> Sequence[tuple[int, str]]:
+        rows = await self.s.scalars(
+            select(TelegramUpdateRow)
+            .where(
+                TelegramUpdateRow.status == "processing",
+                TelegramUpdateRow.claimed_at < stale_before,
+            )
+            .order_by(TelegramUpdateRow.update_id)
+            .limit(limit)
+        )
+        result: list[tuple[int, str]] = []
+        for r in rows:
+            if r.payload_ct is not None and r.key_id is not None:
+                result.append(
+                    (
+                        r.update_id,
+                        self.keyring.decrypt(
+                            r.payload_ct, r.key_id, context=self._context(r.update_id)
+                        ),
+                    )
+                )
+        return result
+
+    async def purge_before(self, before: datetime) -> int:
+        result = await self.s.execute(
+            delete(TelegramUpdateRow).where(
+                TelegramUpdateRow.received_at < before,
+                TelegramUpdateRow.status != "processing",
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

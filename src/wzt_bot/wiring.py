@@ -1,0 +1,284 @@
+"""Composition root: builds every part from the settings, and closes them again."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+import uvicorn
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.methods import SetWebhook
+from fastapi import APIRouter, FastAPI
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from wzt_bot.api.app import create_app
+from wzt_bot.api.context import ApiContext
+from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.factory import build_bot, build_dispatcher
+from wzt_bot.bot.limits import RateLimiter
+from wzt_bot.bot.pipeline import ALLOWED_UPDATES, UpdatePipeline
+from wzt_bot.bot.webhook import WEBHOOK_PATH, build_webhook_router
+from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from wzt_bot.clock import SystemClock
+from wzt_bot.config import Settings
+from wzt_bot.crypto import Keyring
+from wzt_bot.db.engine import build_engine, build_sessionmaker
+from wzt_bot.db.uow import SqlUnitOfWorkFactory
+from wzt_bot.domain.ports import Clock
+from wzt_bot.domain.services.onboarding import mark_unreachable
+from wzt_bot.i18n import I18n
+from wzt_bot.scheduler.factory import build_scheduler
+
+log = structlog.get_logger(__name__)
+SANDBOX_TOKEN = "123456:SANDBOX-wzt-demo-token"
+
+
+async def _connect_redis(url: str | None) -> Redis | None:
+    """Redis if configured and reachable; otherwise a clear log line and the memory fallback."""
+    if not url:
+        return None
+    redis = Redis.from_url(url, socket_connect_timeout=3, socket_timeout=5)
+    try:
+        await redis.ping()
+    except Exception as exc:
+        log.error(
+            "redis.unavailable_using_memory_fallback",
+            error=str(exc),
+            effect="dialog state and rate limits are kept per process",
+        )
+        await redis.aclose()
+        return None
+    return redis
+
+
+@dataclass
+class Container:
+    """Everything built from one Settings. Use `async with Container.open(settings)`."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    uow_factory: SqlUnitOfWorkFactory
+    i18n: I18n
+    redis: Redis | None
+    limiter: RateLimiter
+    bot: Bot | None = None
+    dispatcher: Dispatcher | None = None
+    pipeline: UpdatePipeline | None = None
+    _bot_username: str | None = field(default=None, repr=False)
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(
+        cls, settings: Settings, *, clock: Clock | None = None
+    ) -> AsyncIterator[Container]:
+        engine = build_engine(settings.database_url)
+        keyring = Keyring(
+            settings.secret(), [s.get_secret_value() for s in settings.previous_secret_keys]
+        )
+        redis = await _connect_redis(settings.redis_url)
+        limiter: RateLimiter = (
+            RedisRateLimiter(
+                redis,
+                settings.telegram_global_rate,
+                settings.telegram_chat_rate,
+                settings.telegram_chat_burst,
+            )
+            if redis is not None
+            else MemoryRateLimiter(
+                settings.telegram_global_rate,
+                settings.telegram_chat_rate,
+                settings.telegram_chat_burst,
+            )
+        )
+        container = cls(
+            settings=settings,
+            clock=clock or SystemClock(),
+            engine=engine,
+            uow_factory=SqlUnitOfWorkFactory(build_sessionmaker(engine), keyring),
+            i18n=I18n(default_locale=settings.default_locale),
+            redis=redis,
+            limiter=limiter,
+            _bot_username=settings.bot_username,
+        )
+        try:
+            yield container
+        finally:
+            await container.close()
+
+    async def close(self) -> None:
+        if self.pipeline is not None:
+            await self.pipeline.drain(timeout=10)
+        if self.dispatcher is not None:
+            await self.dispatcher.storage.close()
+        if self.bot is not None:
+            await self.bot.session.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()
+
+    # --- the bot -------------------------------------------------------------------------
+    def _storage(self) -> BaseStorage:
+        if self.redis is not None:
+            return RedisStorage(self.redis, key_builder=DefaultKeyBuilder(with_destiny=True))
+        return MemoryStorage()
+
+    async def _on_blocked(self, chat_id: int) -> None:
+        # In a private chat the chat id is the user id.
+        async with self.uow_factory() as uow:
+            await mark_unreachable(uow, self.clock, chat_id)
+            await uow.commit()
+
+    def build_bot(self) -> UpdatePipeline:
+        if self.pipeline is not None:
+            return self.pipeline
+        token = self.settings.bot_token
+        if token is None:
+            raise RuntimeError("WZT_BOT_TOKEN is not set (or use `wzt-bot demo`)")
+        self.bot = build_bot(
+            token.get_secret_value(),
+            self.settings.telegram_api_url,
+            self.limiter,
+            on_blocked=self._on_blocked,
+        )
+        ctx = BotContext(
+            uow_factory=self.uow_factory,
+            clock=self.clock,
+            i18n=self.i18n,
+            default_locale=self.settings.default_locale,
+        )
+        self.dispatcher = build_dispatcher(ctx, self._storage())
+        self.pipeline = UpdatePipeline(self.dispatcher, self.bot, self.uow_factory, self.clock)
+        return self.pipeline
+
+    async def bot_username(self) -> str:
+        if self._bot_username is None:
+            pipeline_bot = self.bot
+            if pipeline_bot is None:
+                self.build_bot()
+                pipeline_bot = self.bot
+            assert pipeline_bot is not None
+            me = await pipeline_bot.get_me()
+            self._bot_username = me.username or "wzt_bot"
+        return self._bot_username
+
+    # --- the API -------------------------------------------------------------------------
+    async def ping_database(self) -> None:
+        async with asyncio.timeout(3):
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+
+    def build_api(self, *, with_webhook: bool) -> FastAPI:
+        routers: list[APIRouter] = []
+        if with_webhook:
+            secret = self.settings.webhook_secret
+            assert secret is not None  # validated by Settings with webhook_url
+            routers.append(build_webhook_router(self.build_bot(), secret.get_secret_value()))
+        return create_app(
+            ApiContext(
+                uow_factory=self.uow_factory,
+                clock=self.clock,
+                bot_username=self.bot_username,
+                ping_database=self.ping_database,
+                max_body_bytes=self.settings.max_body_bytes,
+            ),
+            extra_routers=routers,
+        )
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.webhook_url)
+
+
+async def serve_api(app: FastAPI, host: str, port: int, stop: asyncio.Event) -> None:
+    config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopper.cancel()
+    await task
+
+
+async def _recover_loop(pipeline: UpdatePipeline, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await pipeline.recover()
+        except Exception as exc:
+            log.warning("update.recover_failed", error=str(exc))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=60)
+
+
+async def run_bot(container: Container, stop: asyncio.Event) -> None:
+    """Polling, or (webhook mode) register the webhook; plus crash recovery of updates."""
+    pipeline = container.build_bot()
+    recover = asyncio.create_task(_recover_loop(pipeline, stop))
+    try:
+        if container.webhook_mode:
+            assert container.bot is not None and container.settings.webhook_secret is not None
+            url = str(container.settings.webhook_url).rstrip("/")
+            if not url.endswith(WEBHOOK_PATH):
+                url += WEBHOOK_PATH
+            await container.bot(
+                SetWebhook(
+                    url=url,
+                    secret_token=container.settings.webhook_secret.get_secret_value(),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            )
+            log.info("bot.webhook_set", url=url)
+            await stop.wait()
+        else:
+            log.info("bot.polling", api=container.settings.telegram_api_url)
+            poll = asyncio.create_task(pipeline.poll(stop))
+            await stop.wait()
+            poll.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poll
+    finally:
+        recover.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await recover
+
+
+async def run_scheduler(container: Container, stop: asyncio.Event) -> None:
+    scheduler = build_scheduler(container.uow_factory, container.clock, container.settings.tz)
+    scheduler.start()
+    log.info("scheduler.started", jobs=[job.id for job in scheduler.get_jobs()])
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def run_parts(container: Container, stop: asyncio.Event, parts: set[str]) -> None:
+    """Run any of "bot", "api", "scheduler" side by side until `stop` is set."""
+    tasks: list[asyncio.Task[Any]] = []
+    if "api" in parts or ("bot" in parts and container.webhook_mode):
+        app = container.build_api(with_webhook=container.webhook_mode)
+        tasks.append(
+            asyncio.create_task(
+                serve_api(app, container.settings.api_host, container.settings.api_port, stop)
+            )
+        )
+    if "bot" in parts:
+        tasks.append(asyncio.create_task(run_bot(container, stop)))
+    if "scheduler" in parts:
+        tasks.append(asyncio.create_task(run_scheduler(container, stop)))
+    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
