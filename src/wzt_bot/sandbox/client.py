@@ -215,8 +215,11 @@ class SandboxClient:
         result: History = await self._request("GET", f"/control/chats/{chat_id}/history")
         return result
 
-    async def wait_history(  # noqa: ASYNC109 - server-side long-poll duration
-        self, chat_id: int, version: int, timeout: float = 10.0
+    async def wait_history(
+        self,
+        chat_id: int,
+        version: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - server-side long-poll duration
     ) -> History:
         """Long-poll: the history once its version differs from ``version``."""
         result: History = await self._request(
@@ -227,11 +230,11 @@ class SandboxClient:
         )
         return result
 
-    async def wait_for(  # noqa: ASYNC109 - overall wait budget, documented API
+    async def wait_for(
         self,
         chat_id: int,
         predicate_or_min_count: Callable[[History], bool] | int,
-        timeout: float = 10.0,
+        timeout: float = 10.0,  # noqa: ASYNC109 - overall wait budget, documented API
     ) -> History:
         """Wait until ``predicate(history)`` holds, or (int N) until the chat holds at least
         N messages from the bot (deleted ones included). Raises AssertionError with the

@@ -1454,20 +1454,7 @@ class FakeTelegram:
         chat = self._chat(user_id)
         now = int(time.time())
         if edit_of is not None:
-            msg = chat.messages.get(edit_of)
-            if msg is None or msg.sender != "user" or msg.deleted:
-                raise SandboxError(400, f"message {edit_of} is not a message of user {user_id}")
-            if msg.kind == "text":
-                if kind != "text":
-                    raise SandboxError(400, "a text message can only be edited into text")
-                msg.text = msg.raw_text = text
-                msg.entities = self._command_entities(text or "")
-            else:
-                msg.caption = msg.raw_text = caption
-            msg.edit_date = now
-            self._touch(chat)
-            update_id = self._enqueue("edited_message", self._api_message(msg), user_id)
-            return {"update_id": update_id, "message_id": msg.message_id}
+            return self._edit_user_message(chat, edit_of, kind, text, caption)
         if reply_to_message_id is not None:
             target = chat.messages.get(reply_to_message_id)
             if target is None or target.deleted:
@@ -1494,6 +1481,24 @@ class FakeTelegram:
             chat.reply_keyboard = None
         self._touch(chat)
         update_id = self._enqueue("message", self._api_message(msg), user_id)
+        return {"update_id": update_id, "message_id": msg.message_id}
+
+    def _edit_user_message(
+        self, chat: _Chat, message_id: int, kind: str, text: str | None, caption: str | None
+    ) -> JSON:
+        msg = chat.messages.get(message_id)
+        if msg is None or msg.sender != "user" or msg.deleted:
+            raise SandboxError(400, f"message {message_id} is not a message of user {chat.chat_id}")
+        if msg.kind == "text":
+            if kind != "text":
+                raise SandboxError(400, "a text message can only be edited into text")
+            msg.text = msg.raw_text = text
+            msg.entities = self._command_entities(text or "")
+        else:
+            msg.caption = msg.raw_text = caption
+        msg.edit_date = int(time.time())
+        self._touch(chat)
+        update_id = self._enqueue("edited_message", self._api_message(msg), chat.chat_id)
         return {"update_id": update_id, "message_id": msg.message_id}
 
     @staticmethod
@@ -1555,23 +1560,29 @@ class FakeTelegram:
                     return {"kind": "callback", "message_id": msg.message_id, **result}
                 if button.get("url") is not None:
                     return {"kind": "url", "url": button["url"], "message_id": msg.message_id}
-        keyboard = chat.reply_keyboard
-        if keyboard is not None:
-            for row in keyboard.get("keyboard", []):
-                for button in row:
-                    if keyboard_button_text(button) != text:
-                        continue
-                    if isinstance(button, dict) and button.get("request_contact"):
-                        result = self.inject_message(user_id, kind="contact")
-                        return {"kind": "contact", **result}
-                    if isinstance(button, dict) and button.get("request_location"):
-                        result = self.inject_message(user_id, kind="location")
-                        return {"kind": "location", **result}
-                    result = self.inject_message(user_id, text)
-                    return {"kind": "text", **result}
+        pressed = self._press_reply_keyboard(chat, text)
+        if pressed is not None:
+            return pressed
         raise SandboxError(
             404, f"no inline button or reply keyboard button with text {text!r} in chat {user_id}"
         )
+
+    def _press_reply_keyboard(self, chat: _Chat, text: str) -> JSON | None:
+        keyboard = chat.reply_keyboard or {}
+        for row in keyboard.get("keyboard", []):
+            for button in row:
+                if keyboard_button_text(button) != text:
+                    continue
+                options = button if isinstance(button, dict) else {}
+                if options.get("request_contact"):
+                    return {"kind": "contact", **self.inject_message(chat.chat_id, kind="contact")}
+                if options.get("request_location"):
+                    return {
+                        "kind": "location",
+                        **self.inject_message(chat.chat_id, kind="location"),
+                    }
+                return {"kind": "text", **self.inject_message(chat.chat_id, text)}
+        return None
 
     def block(self, user_id: int, blocked: bool = True, *, notify: bool = True) -> JSON:
         """Block (or unblock) the bot for a user; sends a ``my_chat_member`` update if notify."""
@@ -1631,8 +1642,11 @@ class FakeTelegram:
     def messages(self, chat_id: int) -> list[JSON]:
         return list(self.history(chat_id)["messages"])
 
-    async def wait_history(  # noqa: ASYNC109 - a long-poll duration, not a call timeout
-        self, chat_id: int, version: int, timeout: float
+    async def wait_history(
+        self,
+        chat_id: int,
+        version: int,
+        timeout: float,  # noqa: ASYNC109 - a long-poll duration, not a call timeout
     ) -> JSON:
         """Return the history as soon as its version differs from ``version``."""
         deadline = time.monotonic() + max(0.0, min(timeout, 60.0))

@@ -109,7 +109,9 @@ class _Open:
         self.byte_offset = byte_offset
 
 
-def _parse_attributes(text: str, i: int, tag: str, begin: int) -> tuple[dict[str, str], int]:
+def _parse_attributes(  # noqa: PLR0912 - tokenizer
+    text: str, i: int, tag: str, begin: int
+) -> tuple[dict[str, str], int]:
     """Parse attributes from ``i`` up to the closing '>'; returns (attrs, index of '>')."""
     n = len(text)
     attrs: dict[str, str] = {}
@@ -160,7 +162,7 @@ def _parse_attributes(text: str, i: int, tag: str, begin: int) -> tuple[dict[str
         attrs[name] = value
 
 
-def parse_html(text: str) -> tuple[str, list[Entity]]:
+def parse_html(text: str) -> tuple[str, list[Entity]]:  # noqa: PLR0912, PLR0915 - tokenizer
     """Parse Telegram-flavoured HTML; raise :class:`EntityParseError` like Telegram."""
     out: list[str] = []
     out_len = 0  # in UTF-16 code units
@@ -308,24 +310,19 @@ def _reserved(char: str) -> EntityParseError:
 def _v2_is_end(kind: str, text: str, i: int) -> bool:
     c = text[i]
     nxt = text[i + 1] if i + 1 < len(text) else ""
-    if kind == "bold":
-        return c == "*"
-    if kind == "italic":
-        return c == "_" and nxt != "_"
-    if kind == "underline":
-        return c == "_" and nxt == "_"
-    if kind == "strikethrough":
-        return c == "~"
-    if kind == "spoiler":
-        return c == "|" and nxt == "|"
-    if kind == "code":
-        return c == "`"
-    if kind == "pre":
-        return text.startswith("```", i)
-    return c == "]"  # text_link, custom_emoji
+    ends = {
+        "bold": c == "*",
+        "italic": c == "_" and nxt != "_",
+        "underline": c == "_" and nxt == "_",
+        "strikethrough": c == "~",
+        "spoiler": c == "|" and nxt == "|",
+        "code": c == "`",
+        "pre": text.startswith("```", i),
+    }
+    return ends.get(kind, c == "]")  # text_link, custom_emoji end at ']'
 
 
-def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:
+def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:  # noqa: PLR0912, PLR0915
     """Parse MarkdownV2; raise :class:`EntityParseError` like Telegram."""
     out: list[str] = []
     out_len = 0
@@ -461,7 +458,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:
 # --------------------------------------------------------------------------- Markdown (legacy)
 
 
-def parse_markdown(text: str) -> tuple[str, list[Entity]]:
+def parse_markdown(text: str) -> tuple[str, list[Entity]]:  # noqa: PLR0912, PLR0915 - tokenizer
     """Parse legacy Markdown; raise :class:`EntityParseError` like Telegram."""
     out: list[str] = []
     out_len = 0

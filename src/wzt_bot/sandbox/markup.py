@@ -100,6 +100,23 @@ def _check_rows(rows: Any, field: str, kind_name: str) -> list[list[Any]]:
     return rows
 
 
+def _check_inline_keyboard(markup: dict[str, Any]) -> None:
+    rows = _check_rows(markup["inline_keyboard"], "inline_keyboard", "InlineKeyboardMarkup")
+    for row in rows:
+        for button in row:
+            _check_inline_button(button)
+
+
+def _check_reply_keyboard(markup: dict[str, Any]) -> None:
+    rows = _check_rows(markup["keyboard"], "keyboard", "ReplyKeyboardMarkup")
+    if not any(rows):
+        raise bad_request("keyboard must be non-empty")
+    for row in rows:
+        for button in row:
+            _check_keyboard_button(button)
+    _check_placeholder(markup)
+
+
 def validate_reply_markup(markup: Any, *, inline_only: bool = False) -> dict[str, Any] | None:
     """Validate a decoded ``reply_markup``; return it unchanged or raise :class:`ApiError`."""
     if markup is None:
@@ -112,25 +129,12 @@ def validate_reply_markup(markup: Any, *, inline_only: bool = False) -> dict[str
     if inline_only and kind != "inline_keyboard":
         raise bad_request("inline keyboard expected")
     if kind == "inline_keyboard":
-        for row in _check_rows(
-            markup["inline_keyboard"], "inline_keyboard", "InlineKeyboardMarkup"
-        ):
-            for button in row:
-                _check_inline_button(button)
+        _check_inline_keyboard(markup)
     elif kind == "keyboard":
-        rows = _check_rows(markup["keyboard"], "keyboard", "ReplyKeyboardMarkup")
-        if not any(rows):
-            raise bad_request("keyboard must be non-empty")
-        for row in rows:
-            for button in row:
-                _check_keyboard_button(button)
-        _check_placeholder(markup)
-    elif kind == "remove_keyboard":
-        if markup["remove_keyboard"] is not True:
-            raise bad_request(_MARKUP_ERROR)
-    else:
-        if markup["force_reply"] is not True:
-            raise bad_request(_MARKUP_ERROR)
+        _check_reply_keyboard(markup)
+    elif markup[kind] is not True:  # remove_keyboard / force_reply
+        raise bad_request(_MARKUP_ERROR)
+    elif kind == "force_reply":
         _check_placeholder(markup)
     return markup
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:15:07.848833
+Create Date: 2026-11-23 06:21:54.561301
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def upgrade() -> None:
         sa.Column("payload_ct", sa.LargeBinary(), nullable=True),
         sa.Column("key_id", sa.String(length=16), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("claimed_at", wzt_bot.db.tables.UtcDateTime(timezone=True), nullable=True),
         sa.Column("processed_at", wzt_bot.db.tables.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_telegram_updates")),
     )

@@ -1,0 +1,138 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when available), settings, containers.
+
+PostgreSQL and Redis tests run under CI=true and fail loudly when the service is missing there;
+on a laptop without them they are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+
+from wzt_bot.config import Settings
+from wzt_bot.db.migrate import upgrade_head_async
+from wzt_bot.db.tables import Base
+from wzt_bot.wiring import Container
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+POSTGRES_ADMIN_URL = os.environ.get(
+    "WZT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("WZT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_SECRET = "test-" + secrets.token_urlsafe(40)
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, ok: bool) -> None:
+    if ok:
+        return
+    message = f"{name} is not reachable"
+    if IN_CI:
+        pytest.fail(f"{message}, and CI=true requires it (start it, see .ci/run)", pytrace=False)
+    pytest.skip(f"{message}; these tests run in CI (CI=true) where it is required")
+
+
+def postgres_available() -> bool:
+    url = make_url(POSTGRES_ADMIN_URL)
+    return reachable(url.host or "127.0.0.1", url.port or 5432)
+
+
+def redis_available() -> bool:
+    host_port = REDIS_URL.split("//", 1)[1].split("/", 1)[0]
+    host, _, port = host_port.partition(":")
+    return reachable(host, int(port or 6379))
+
+
+async def _create_pg_database(name: str) -> None:
+    import asyncpg
+
+    url = make_url(POSTGRES_ADMIN_URL)
+    conn = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, database=url.database
+    )
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_pg_database(name: str) -> None:
+    import asyncpg
+
+    url = make_url(POSTGRES_ADMIN_URL)
+    conn = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, database=url.database
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("db") / "wzt-test.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    asyncio.run(upgrade_head_async(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    require_service("PostgreSQL", postgres_available())
+    name = f"wzt_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_create_pg_database(name))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(upgrade_head_async(url))
+    yield url
+    asyncio.run(_drop_pg_database(name))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "bot_token": "123456:TEST-token",
+        "bot_username": "wzt_test_bot",
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+async def wipe(container: Container) -> None:
+    async with container.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(delete(table))
+
+
+@pytest.fixture
+async def container(database_url: str) -> AsyncIterator[Container]:
+    async with Container.open(make_settings(database_url)) as built:
+        await wipe(built)
+        yield built
