@@ -28,6 +28,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from aiohttp import web
 
 from wzt_bot.sandbox import FakeTelegram, SandboxClient
 
@@ -252,9 +253,7 @@ async def test_blocked_user(bot: Bot, sandbox: SandboxClient) -> None:
     await bot.send_message(USER, "Welkom terug")
 
 
-async def test_flood_limits(
-    fake_telegram: FakeTelegram, bot: Bot, sandbox: SandboxClient
-) -> None:
+async def test_flood_limits(fake_telegram: FakeTelegram, bot: Bot, sandbox: SandboxClient) -> None:
     await sandbox.create_user(1)
     await sandbox.create_user(2)
     await sandbox.limits(
@@ -309,9 +308,7 @@ async def test_photo_and_document_uploads(bot: Bot, sandbox: SandboxClient) -> N
     )
     assert photo.photo is not None
     assert photo.caption == "Je kaart"
-    doc = await bot.send_document(
-        USER, BufferedInputFile(b"%PDF-1.4 demo", filename="attest.pdf")
-    )
+    doc = await bot.send_document(USER, BufferedInputFile(b"%PDF-1.4 demo", filename="attest.pdf"))
     assert doc.document is not None
     assert doc.document.file_name == "attest.pdf"
     assert doc.document.file_size == 13
@@ -353,16 +350,16 @@ async def test_reply_keyboard_and_press(bot: Bot, sandbox: SandboxClient) -> Non
 
 async def test_commands_menu_and_chat_action(bot: Bot, sandbox: SandboxClient) -> None:
     await sandbox.create_user(USER)
-    commands = [BotCommand(command="start", description="Begin"), BotCommand(
-        command="help", description="Hulp")]
+    commands = [
+        BotCommand(command="start", description="Begin"),
+        BotCommand(command="help", description="Hulp"),
+    ]
     assert await bot.set_my_commands(commands)
     assert await bot.set_my_commands(
         [BotCommand(command="start", description="Commencer")], language_code="fr"
     )
     assert [c.command for c in await bot.get_my_commands()] == ["start", "help"]
-    assert [c.description for c in await bot.get_my_commands(language_code="fr")] == [
-        "Commencer"
-    ]
+    assert [c.description for c in await bot.get_my_commands(language_code="fr")] == ["Commencer"]
     with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand(command="Start Nu", description="x")])
     assert await bot.delete_my_commands(language_code="fr")
@@ -376,14 +373,13 @@ async def test_commands_menu_and_chat_action(bot: Bot, sandbox: SandboxClient) -
 async def test_webhook_delivery_with_secret_and_retry(
     bot: Bot, sandbox: SandboxClient, fake_telegram: FakeTelegram
 ) -> None:
-    from aiohttp import web
-
     received: list[tuple[dict[str, object], str | None]] = []
     statuses = iter([500])  # the first delivery fails, later ones succeed
 
     async def handler(request: web.Request) -> web.Response:
-        received.append((await request.json(), request.headers.get(
-            "X-Telegram-Bot-Api-Secret-Token")))
+        received.append(
+            (await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+        )
         return web.Response(status=next(statuses, 200), text="{}")
 
     app = web.Application()
@@ -418,11 +414,7 @@ async def test_webhook_delivery_with_secret_and_retry(
         await runner.cleanup()
 
 
-async def test_webhook_reply_method_is_executed(
-    bot: Bot, sandbox: SandboxClient
-) -> None:
-    from aiohttp import web
-
+async def test_webhook_reply_method_is_executed(bot: Bot, sandbox: SandboxClient) -> None:
     async def handler(request: web.Request) -> web.Response:
         update = await request.json()
         chat_id = update["message"]["chat"]["id"]
@@ -453,15 +445,14 @@ async def test_control_api_errors_and_reset(
         await sandbox.create_user(USER)
         msg = await bot.send_message(USER, "x", reply_markup=keyboard(("Ja", "yes")))
         wrong = await http.post(
-            "/control/callbacks", json={"user_id": USER, "message_id": msg.message_id,
-                                        "data": "no"}
+            "/control/callbacks", json={"user_id": USER, "message_id": msg.message_id, "data": "no"}
         )
         assert wrong.status_code == 400
         bad_kind = await http.post("/control/messages", json={"user_id": USER, "kind": "gif"})
         assert bad_kind.status_code == 400
         ok = await http.post(
-            "/control/callbacks", json={"user_id": USER, "message_id": msg.message_id,
-                                        "data": "yes"}
+            "/control/callbacks",
+            json={"user_id": USER, "message_id": msg.message_id, "data": "yes"},
         )
         assert set(ok.json()) == {"update_id", "callback_query_id"}
         assert (await http.get("/control/unanswered_callbacks")).json() == {"count": 1}
@@ -483,3 +474,22 @@ async def test_wait_for_reports_transcript(sandbox: SandboxClient, bot: Bot) -> 
     with pytest.raises(AssertionError) as info:
         await sandbox.wait_for(USER, lambda h: len(h["messages"]) > 5, timeout=0.3)
     assert "#2 bot: twee  [OK]" in str(info.value)
+
+
+async def test_allowed_updates_and_negative_offset(bot: Bot, sandbox: SandboxClient) -> None:
+    await sandbox.create_user(USER)
+    await sandbox.block(USER)  # my_chat_member update
+    await sandbox.send_text(USER, "een")
+    await sandbox.send_text(USER, "twee")
+    # only the last update, earlier ones are forgotten
+    [last] = await bot.get_updates(offset=-1, timeout=0)
+    assert last.message is not None
+    assert last.message.text == "twee"
+    assert len(await sandbox.pending_updates()) == 1
+    await sandbox.unblock(USER)
+    await sandbox.send_text(USER, "drie")
+    updates = await bot.get_updates(
+        offset=last.update_id + 1, timeout=0, allowed_updates=["message"]
+    )
+    assert [u.message.text for u in updates if u.message] == ["drie"]
+    assert all(u.my_chat_member is None for u in updates)

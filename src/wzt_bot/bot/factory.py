@@ -34,12 +34,12 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage) -> Dispatcher:
     dp = Dispatcher(storage=storage, ctx=ctx)
     dp.update.outer_middleware(UnitOfWorkMiddleware())
     dp.include_routers(
-        errors.router,
-        commands.router,
-        onboarding_dialog,
-        language_dialog,
+        errors.build_router(),
+        commands.build_router(),
+        onboarding_dialog(),
+        language_dialog(),
         build_menu_router(ctx.i18n),
-        fallback.router,
+        fallback.build_router(),
     )
     setup_dialogs(dp)
     return dp

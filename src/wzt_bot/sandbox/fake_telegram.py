@@ -6,6 +6,22 @@ length, callback data size, HTML/Markdown parsing, flood limits, blocked users, 
 and answers with Telegram's own error descriptions.  A JSON control API under
 ``/control`` lets tests (and the ``/phone`` demo page) play the participant: send
 messages, press buttons, read the chat history, block the bot and inject faults.
+
+Control API (JSON; errors are ``{"detail": str}`` with status 400/404):
+
+- ``POST /control/users`` {user_id, first_name?, last_name?, username?, language_code?};
+  ``GET /control/users`` -> {"users": [...]}
+- ``POST /control/messages`` {user_id, text?, kind?, first_name?, last_name?, username?,
+  language_code?, edit_of?, caption?, reply_to_message_id?} -> {update_id, message_id}
+- ``POST /control/callbacks`` {user_id, message_id, data} -> {update_id, callback_query_id}
+- ``POST /control/press`` {user_id, text} -> {kind: callback|url|text|contact|location, ...}
+- ``GET /control/chats/{id}/history``; ``GET /control/chats/{id}/wait?version=N&timeout=S``
+- ``GET /control/callback_answers``; ``GET /control/unanswered_callbacks`` -> {count}
+- ``GET /control/requests[?method=]``; ``GET /control/updates`` (pending getUpdates queue)
+- ``GET /control/commands``; ``GET|POST /control/limits``; ``POST /control/fail_next``
+- ``POST /control/users/{id}/block`` {blocked?: true, notify?: true}
+- ``GET /control/webhook_deliveries``; ``GET /control/stats``; ``POST /control/reset``
+- ``GET /phone`` the participant phone page (``?user=1001&name=Sam&lang=nl``)
 """
 
 from __future__ import annotations
@@ -677,7 +693,7 @@ class FakeTelegram:
             status, body = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         else:
             try:
-                await self._apply_fault(canonical)
+                await self._apply_fault(canonical, params)
                 result = await self._handlers[canonical](params)
                 if isinstance(result, _Described):
                     body = {"ok": True, "result": result.result, "description": result.description}
@@ -685,8 +701,6 @@ class FakeTelegram:
                     body = {"ok": True, "result": result}
             except ApiError as exc:
                 status, body = exc.status, exc.payload()
-                if exc.status == 429:
-                    self._record_429(name, params, exc.retry_after or 1, "fault")
         self._log(name, params.loggable(), status, body, via)
         return status, body
 
@@ -721,7 +735,7 @@ class FakeTelegram:
             }
         )
 
-    async def _apply_fault(self, method: str) -> None:
+    async def _apply_fault(self, method: str, params: Params) -> None:
         key = method.lower()
         fault = self._faults.get(key)
         if fault is None:
@@ -738,6 +752,7 @@ class FakeTelegram:
             return
         if fault.status == 429:
             retry = fault.retry_after or 1
+            self._record_429(method, params, retry, "fault")
             raise ApiError(
                 429,
                 fault.description or f"Too Many Requests: retry after {retry}",
@@ -1347,6 +1362,7 @@ class FakeTelegram:
         file_id, unique = self._new_file_id(kind)
         media: Any
         if kind == "sticker":
+            caption = None  # stickers carry no caption
             media = {
                 "file_id": file_id,
                 "file_unique_id": unique,

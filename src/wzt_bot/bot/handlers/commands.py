@@ -16,9 +16,6 @@ from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services.onboarding import redeem_invite, set_proactive_paused
 from wzt_bot.i18n import Translator
 
-router = Router(name="commands")
-router.message.filter(F.chat.type == "private")
-
 
 async def show_menu(message: Message, t: Translator, text: str | None = None) -> None:
     await message.answer(
@@ -26,7 +23,6 @@ async def show_menu(message: Message, t: Translator, text: str | None = None) ->
     )
 
 
-@router.message(CommandStart(deep_link=True))
 async def cmd_start_code(
     message: Message,
     command: CommandObject,
@@ -58,7 +54,6 @@ async def cmd_start_code(
     await dialog_manager.start(OnboardingSG.language, mode=StartMode.RESET_STACK)
 
 
-@router.message(CommandStart())
 async def cmd_start(
     message: Message,
     participant: Participant | None,
@@ -78,7 +73,6 @@ async def cmd_start(
     await show_menu(message, t)
 
 
-@router.message(Command("menu"))
 async def cmd_menu(
     message: Message, participant: Participant | None, t: Translator, dialog_manager: DialogManager
 ) -> None:
@@ -89,7 +83,6 @@ async def cmd_menu(
     await show_menu(message, t)
 
 
-@router.message(Command("help"))
 async def cmd_help(message: Message, participant: Participant | None, t: Translator) -> None:
     if participant is None:
         await message.answer(no_code_text(t))
@@ -97,14 +90,12 @@ async def cmd_help(message: Message, participant: Participant | None, t: Transla
     await message.answer(help_text(t), reply_markup=main_menu(t))
 
 
-@router.message(Command("taal", "language", "langue", "lang"))
 async def cmd_language(message: Message, dialog_manager: DialogManager) -> None:
     await dialog_manager.start(
         LanguageSG.choose, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
     )
 
 
-@router.message(Command("stop"))
 async def cmd_stop(
     message: Message,
     participant: Participant | None,
@@ -119,3 +110,15 @@ async def cmd_stop(
     await dialog_manager.reset_stack()
     await set_proactive_paused(uow, ctx.clock, participant, paused=True)
     await message.answer(stop_text(t), reply_markup=main_menu(t))
+
+
+def build_router() -> Router:
+    router = Router(name="commands")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(cmd_start_code, CommandStart(deep_link=True))
+    router.message.register(cmd_start, CommandStart())
+    router.message.register(cmd_menu, Command("menu"))
+    router.message.register(cmd_help, Command("help"))
+    router.message.register(cmd_language, Command("taal", "language", "langue", "lang"))
+    router.message.register(cmd_stop, Command("stop"))
+    return router

@@ -20,7 +20,6 @@ from wzt_bot.domain.services.onboarding import (
 )
 from wzt_bot.i18n import N_
 
-router = Router(name="errors")
 log = structlog.get_logger(__name__)
 
 
@@ -53,13 +52,11 @@ async def _reply_kindly(event: ErrorEvent, ctx: BotContext, text_id: str) -> Non
         await bot.send_message(chat_id, t(text_id), reply_markup=main_menu(t))
 
 
-@router.errors(ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
 async def on_stale_dialog(event: ErrorEvent, ctx: BotContext) -> None:
     log.info("dialog.stale", error=type(event.exception).__name__)
     await _reply_kindly(event, ctx, N_("Hier is het menu opnieuw. Kies wat je wil doen."))
 
 
-@router.errors(ExceptionTypeFilter(TelegramForbiddenError))
 async def on_blocked(event: ErrorEvent, ctx: BotContext) -> None:
     update = event.update
     origin: Any = update.message or update.callback_query or update.edited_message
@@ -71,7 +68,6 @@ async def on_blocked(event: ErrorEvent, ctx: BotContext) -> None:
     log.info("telegram.blocked_by_user")
 
 
-@router.errors()
 async def on_unexpected(event: ErrorEvent, ctx: BotContext) -> None:
     log.exception("update.failed", exc_info=event.exception, update_id=event.update.update_id)
     try:
@@ -80,3 +76,13 @@ async def on_unexpected(event: ErrorEvent, ctx: BotContext) -> None:
         )
     except Exception:
         log.warning("update.failed.reply_failed", update_id=event.update.update_id)
+
+
+def build_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(
+        on_stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState)
+    )
+    router.errors.register(on_blocked, ExceptionTypeFilter(TelegramForbiddenError))
+    router.errors.register(on_unexpected)
+    return router

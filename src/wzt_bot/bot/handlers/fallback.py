@@ -10,11 +10,9 @@ from wzt_bot.bot.texts import fallback_text, main_menu, no_code_text
 from wzt_bot.domain.models import Participant
 from wzt_bot.i18n import Translator
 
-router = Router(name="fallback")
 log = structlog.get_logger(__name__)
 
 
-@router.edited_message()
 async def on_edited(message: Message, participant: Participant | None, t: Translator) -> None:
     if participant is None:
         return
@@ -25,7 +23,6 @@ async def on_edited(message: Message, participant: Participant | None, t: Transl
     )
 
 
-@router.message()
 async def on_anything_else(
     message: Message, participant: Participant | None, t: Translator
 ) -> None:
@@ -37,7 +34,6 @@ async def on_anything_else(
     await message.answer(fallback_text(t), reply_markup=main_menu(t))
 
 
-@router.callback_query()
 async def on_unknown_callback(
     callback: CallbackQuery, participant: Participant | None, t: Translator
 ) -> None:
@@ -48,3 +44,11 @@ async def on_unknown_callback(
         await callback.message.answer(
             t("Hier is het menu opnieuw. Kies wat je wil doen."), reply_markup=main_menu(t)
         )
+
+
+def build_router() -> Router:
+    router = Router(name="fallback")
+    router.edited_message.register(on_edited)
+    router.message.register(on_anything_else)
+    router.callback_query.register(on_unknown_callback)
+    return router

@@ -26,11 +26,12 @@ async def on_language(
         )
 
 
-language_dialog = Dialog(
-    Window(
-        T("🌐 Kies je taal."),
-        language_select("lang", on_language),
-        state=LanguageSG.choose,
-        getter=get_languages,
-    ),
-)
+def language_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("🌐 Kies je taal."),
+            language_select("lang", on_language),
+            state=LanguageSG.choose,
+            getter=get_languages,
+        ),
+    )

@@ -11,53 +11,55 @@ from wzt_bot.dialogs.onboarding.handlers import on_consent_no, on_consent_yes, o
 from wzt_bot.dialogs.states import OnboardingSG
 from wzt_bot.dialogs.widgets import T
 
-onboarding_dialog = Dialog(
-    Window(
-        T("🌐 Kies je taal."),
-        language_select("onb_lang", on_language),
-        state=OnboardingSG.language,
-        getter=get_languages,
-    ),
-    Window(
-        Multi(
-            T("Welkom, {name}! Ik ben de chatbot van je begeleiding."),
-            Multi(
-                T("Dit doe ik:"),
-                T("• Ik toon je plan en wie je kan helpen."),
-                T("• Ik vraag af en toe hoe het met je gaat."),
-                T("• Ik geef je vragen door aan je team."),
-            ),
-            Multi(
-                T("Dit doe ik niet:"),
-                T("• Ik ben geen controle van VDAB."),
-                T("• Ik beslis niets over jouw traject."),
-            ),
-            sep="\n\n",
+
+def onboarding_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("🌐 Kies je taal."),
+            language_select("onb_lang", on_language),
+            state=OnboardingSG.language,
+            getter=get_languages,
         ),
-        Next(T("Verder ▶️")),
-        state=OnboardingSG.intro,
-        getter=get_participant_name,
-    ),
-    Window(
-        Multi(
+        Window(
             Multi(
-                T("Wie ziet wat?"),
-                T("• Alleen jouw team leest wat je hier stuurt."),
-                T("• VDAB krijgt deze chat niet te zien."),
-                T("• Wat je schrijft, bewaren we versleuteld."),
+                T("Welkom, {name}! Ik ben de chatbot van je begeleiding."),
+                Multi(
+                    T("Dit doe ik:"),
+                    T("• Ik toon je plan en wie je kan helpen."),
+                    T("• Ik vraag af en toe hoe het met je gaat."),
+                    T("• Ik geef je vragen door aan je team."),
+                ),
+                Multi(
+                    T("Dit doe ik niet:"),
+                    T("• Ik ben geen controle van VDAB."),
+                    T("• Ik beslis niets over jouw traject."),
+                ),
+                sep="\n\n",
             ),
-            Multi(T("Je team is niet dag en nacht online."), T(EMERGENCY)),
-            sep="\n\n",
+            Next(T("Verder ▶️")),
+            state=OnboardingSG.intro,
+            getter=get_participant_name,
         ),
-        Next(T("Verder ▶️")),
-        state=OnboardingSG.privacy,
-    ),
-    Window(
-        T("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."),
-        Row(
-            Button(T("Ja, dat mag"), id="consent_yes", on_click=on_consent_yes),
-            Button(T("Nee, liever niet"), id="consent_no", on_click=on_consent_no),
+        Window(
+            Multi(
+                Multi(
+                    T("Wie ziet wat?"),
+                    T("• Alleen jouw team leest wat je hier stuurt."),
+                    T("• VDAB krijgt deze chat niet te zien."),
+                    T("• Wat je schrijft, bewaren we versleuteld."),
+                ),
+                Multi(T("Je team is niet dag en nacht online."), T(EMERGENCY)),
+                sep="\n\n",
+            ),
+            Next(T("Verder ▶️")),
+            state=OnboardingSG.privacy,
         ),
-        state=OnboardingSG.consent,
-    ),
-)
+        Window(
+            T("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."),
+            Row(
+                Button(T("Ja, dat mag"), id="consent_yes", on_click=on_consent_yes),
+                Button(T("Nee, liever niet"), id="consent_no", on_click=on_consent_no),
+            ),
+            state=OnboardingSG.consent,
+        ),
+    )

@@ -1,0 +1,108 @@
+"""`wzt-bot demo`: the whole product on this machine, with no configuration at all.
+
+SQLite under ./var, the project's sandbox Telegram on 127.0.0.1, bot, API and scheduler in one
+process, a seeded demo team, a casemanager token and a participant with an invite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from urllib.parse import urlencode
+
+import structlog
+
+from wzt_bot.config import Settings
+from wzt_bot.db.migrate import upgrade_head_async
+from wzt_bot.domain.models import Role
+from wzt_bot.domain.services import admin, participants
+from wzt_bot.sandbox.fake_telegram import FakeTelegram
+from wzt_bot.wiring import SANDBOX_TOKEN, Container, run_parts
+
+log = structlog.get_logger(__name__)
+DEMO_DB = Path("var") / "demo.sqlite3"
+DEMO_BOT = "wzt_demo_bot"
+DEMO_USER_ID = 1001
+
+
+async def seed(container: Container) -> tuple[str, str]:
+    """A demo network, team, casemanager and participant. Returns (token, invite code)."""
+    async with container.uow_factory() as uow:
+        team = await admin.create_team(uow, name="Team Demo", network_name="Netwerk Demo")
+        staff = await admin.create_staff(
+            uow, name="Demo casemanager", role=Role.CASEMANAGER, team_ids=frozenset({team.id})
+        )
+        issued = await participants.create_participant(
+            uow, container.clock, staff.staff, display_name="Sam", team_id=team.id
+        )
+        await uow.commit()
+    return staff.token, issued.code
+
+
+async def run_demo(
+    stop: asyncio.Event,
+    api_port: int = 8080,
+    telegram_port: int = 8081,
+    *,
+    fresh: bool = True,
+    ready: asyncio.Event | None = None,
+    info: dict[str, str] | None = None,
+    db_path: Path = DEMO_DB,
+) -> None:
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite+aiosqlite:///{db_path}"
+    await upgrade_head_async(url)
+    fake = FakeTelegram(bot_token=SANDBOX_TOKEN, bot_username=DEMO_BOT, port=telegram_port)
+    await fake.start()
+    try:
+        settings = Settings(
+            demo=True,
+            database_url=url,
+            bot_token=SANDBOX_TOKEN,
+            telegram_api_url=fake.base_url,
+            api_port=api_port,
+            bot_username=DEMO_BOT,
+            redis_url=None,
+            webhook_url=None,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        async with Container.open(settings) as container:
+            token, code = await seed(container)
+            phone = f"{fake.base_url}/phone?" + urlencode(
+                {"user": DEMO_USER_ID, "name": "Sam", "lang": "nl", "start": code}
+            )
+            api = f"http://{settings.api_host}:{api_port}"
+            details = {
+                "phone_url": phone,
+                "api_docs": f"{api}/docs",
+                "api_url": api,
+                "token": token,
+                "invite_code": code,
+                "telegram_url": fake.base_url,
+            }
+            if info is not None:
+                info.update(details)
+            print(  # noqa: T201 - the demo talks to the person who started it
+                "\n".join(
+                    (
+                        "",
+                        "wzt-bot demo is running (Ctrl+C stops it)",
+                        f"  Participant phone:   {phone}",
+                        "                       (opens the invite link: tap Start there)",
+                        f"  API docs:            {api}/docs",
+                        f"  Casemanager token:   {token}",
+                        f"  Invite code of Sam:  {code}",
+                        "  Try the API:",
+                        f'    curl -H "Authorization: Bearer {token}" {api}/api/v1/participants',
+                        "",
+                    )
+                ),
+                flush=True,
+            )
+            if ready is not None:
+                ready.set()
+            await run_parts(container, stop, {"bot", "api", "scheduler"})
+    finally:
+        await fake.stop()

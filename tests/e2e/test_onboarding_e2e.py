@@ -1,0 +1,245 @@
+"""The whole onboarding over the wire, in Dutch, English and Arabic; invite misuse; bad input."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.e2e.conftest import Harness, buttons, eventually, running_bot
+from wzt_bot.domain.models import ConsentKind, ParticipantStatus
+from wzt_bot.domain.services.onboarding import participant_for_user
+from wzt_bot.i18n import isolate_numbers
+
+ONBOARDING_CASES = [
+    # (telegram language_code, language button pressed, expected locale)
+    ("nl", "Nederlands", "nl"),
+    ("en", "English", "en"),
+    ("ar", "العربية", "ar"),
+]
+
+
+async def _assert_wire_is_clean(h: Harness) -> None:
+    assert await h.sandbox.unanswered_callbacks() == 0, "every callback query must be answered"
+    stats = await h.sandbox.stats()
+    errors = [r for r in await h.sandbox.requests() if not r.get("ok") and r["method"] != "getUpdates"]
+    assert errors == [], f"Bot API calls refused: {errors} ({stats})"
+
+
+@pytest.mark.parametrize(("tg_lang", "button", "locale"), ONBOARDING_CASES)
+async def test_full_onboarding(harness: Harness, tg_lang: str, button: str, locale: str) -> None:
+    h = harness
+    t = h.container.i18n.get(locale)
+    user = 1000 + len(button)
+    code = await h.invite("Sam Peeters")
+    await h.sandbox.send_text(user, f"/start {code}", language_code=tg_lang, first_name="Sam")
+
+    # 1. Language choice: every language under its own name, Telegram's language first.
+    history = await h.wait_text(user, h.container.i18n.get(tg_lang)("🌐 Kies je taal."))
+    choice = [m for m in history["messages"] if m["from"] == "bot"][-1]
+    names = buttons(choice)
+    assert names[0] == button
+    assert {"Nederlands", "English", "Français", "العربية", "Türkçe", "Polski", "Română", "Українська"} <= set(names)
+
+    # 2. Introduction in the chosen language: what the bot does and does not do.
+    await h.sandbox.press(user, button)
+    welcome = t("Welkom, {name}! Ik ben de chatbot van je begeleiding.", name="Sam")
+    if locale != "nl":
+        assert welcome != f"Welkom, Sam! Ik ben de chatbot van je begeleiding.", "not translated"
+    await h.wait_text(user, welcome)
+    assert t("• Ik ben geen controle van VDAB.") in await h.last_bot_text(user)
+
+    # 3. Who sees what, and the helplines.
+    await h.sandbox.press(user, t("Verder ▶️"))
+    history = await h.wait_text(user, t("Wie ziet wat?"))
+    text = await h.last_bot_text(user)
+    for number in ("112", "1813", "106"):
+        assert (isolate_numbers(number) if locale == "ar" else number) in text
+
+    # 4. Consent for check-in messages, then the main menu.
+    await h.sandbox.press(user, t("Verder ▶️"))
+    await h.wait_text(user, t("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."))
+    await h.sandbox.press(user, t("Ja, dat mag"))
+    history = await h.wait_text(user, t("Hier is het menu. Kies wat je wil doen."))
+    keyboard = history["reply_keyboard"]
+    labels = [b["text"] for row in keyboard["keyboard"] for b in row]
+    assert labels == [
+        f"📋 {t('Mijn plan')}", f"🙂 {t('Hoe gaat het?')}",
+        f"💬 {t('Ik wil iets vragen of zeggen')}",
+        f"📣 {t('Klacht')}", f"🔒 {t('Mijn gegevens')}",
+        f"🌐 {t('Taal')}",
+    ]
+    assert keyboard.get("is_persistent") is True
+
+    async def stored() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            consents = await uow.consents.latest_for(participant.id)
+        assert participant.locale == locale and participant.status is ParticipantStatus.ACTIVE
+        assert [(c.kind, c.granted) for c in consents] == [(ConsentKind.CHECKIN_MESSAGES, True)]
+
+    await eventually(stored)
+    await _assert_wire_is_clean(h)
+
+
+async def _onboard(h: Harness, user: int, *, lang: str = "nl") -> None:
+    t = h.container.i18n.get(lang)
+    code = await h.invite()
+    await h.sandbox.send_text(user, f"/start {code}", language_code=lang)
+    await h.wait_text(user, t("🌐 Kies je taal."))
+    await h.sandbox.press(user, {"nl": "Nederlands", "en": "English"}[lang])
+    await h.wait_text(user, t("Dit doe ik:"))
+    await h.sandbox.press(user, t("Verder ▶️"))
+    await h.wait_text(user, t("Wie ziet wat?"))
+    await h.sandbox.press(user, t("Verder ▶️"))
+    await h.wait_text(user, t("Ja, dat mag") and t("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."))
+    await h.sandbox.press(user, t("Nee, liever niet"))
+    await h.wait_text(user, t("Hier is het menu. Kies wat je wil doen."))
+
+
+async def test_menu_items_are_never_dead(harness: Harness) -> None:
+    h, user = harness, 3001
+    t = h.container.i18n.get("nl")
+    await _onboard(h, user)
+    for label in ("📋 Mijn plan", "🙂 Hoe gaat het?", "💬 Ik wil iets vragen of zeggen", "📣 Klacht"):
+        await h.sandbox.press(user, label)
+        await h.wait_text(user, t("Wil je dat iemand van je team contact met je opneemt?"))
+        await h.sandbox.press(user, t("Nee, nu niet"))
+        await h.wait_text(user, t("Oké. Je kan het altijd later nog vragen."))
+    await h.sandbox.press(user, "📋 Mijn plan")
+    await h.wait_text(user, t("Dit deel van de chatbot is nog niet klaar."))
+    await h.sandbox.press(user, t("Ja, graag"))
+    await h.wait_text(user, t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."))
+    async def flagged() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            flags = await uow.flags.open_for(participant.id)
+        assert [f.kind.value for f in flags] == ["contact_request"]
+
+    await eventually(flagged)
+
+    await h.sandbox.press(user, "🔒 Mijn gegevens")
+    await h.wait_text(user, t("Dit weten we over jou:"))
+    assert t("• Berichten van mij: nee") in await h.last_bot_text(user)
+    await h.sandbox.press(user, t("Wel berichten graag"))
+    await h.wait_text(user, t("Dank je! Ik stuur je af en toe een kort bericht."))
+
+    await h.sandbox.press(user, "🌐 Taal")
+    await h.wait_text(user, t("🌐 Kies je taal."))
+    await h.sandbox.press(user, "English")
+    await h.wait_text(user, h.container.i18n.get("en")("Ik spreek nu {language}.", language="English"))
+    history = await h.sandbox.history(user)
+    labels = [b["text"] for row in history["reply_keyboard"]["keyboard"] for b in row]
+    assert f"📋 {h.container.i18n.get('en')('Mijn plan')}" in labels
+    await _assert_wire_is_clean(h)
+
+
+async def test_commands_help_stop_and_resume(harness: Harness) -> None:
+    h, user = harness, 3002
+    t = h.container.i18n.get("nl")
+    await _onboard(h, user)
+    await h.sandbox.send_text(user, "/help")
+    await h.wait_text(user, t("• /stop pauzeert mijn berichten."))
+    await h.sandbox.send_text(user, "/stop")
+    await h.wait_text(user, t("Wil je later weer berichten? Stuur dan /start."))
+    async def paused() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+        assert participant is not None and participant.proactive_paused
+
+    await eventually(paused)
+    await h.sandbox.send_text(user, "/start")
+    await h.wait_text(user, t("Welkom terug! Ik stuur je weer af en toe een bericht."))
+    await h.sandbox.send_text(user, "/menu")
+    await h.wait_text(user, t("Hier is het menu. Kies wat je wil doen."))
+    await h.sandbox.send_text(user, "/taal")
+    await h.wait_text(user, t("🌐 Kies je taal."))
+    await h.sandbox.press(user, "Polski")
+    await h.wait_text(user, h.container.i18n.get("pl")("Ik spreek nu {language}.", language="Polski"))
+    await _assert_wire_is_clean(h)
+
+
+async def test_invite_misuse_is_explained_kindly_and_throttled(harness: Harness) -> None:
+    h, user = harness, 3003
+    t = h.container.i18n.get("nl")
+    no_code = t("Om te starten heb je een persoonlijke link of QR-code nodig. Die krijg je van je begeleider.")
+    await h.sandbox.send_text(user, "/start")
+    await h.wait_text(user, no_code)
+    for attempt in range(5):
+        await h.sandbox.send_text(user, f"/start wrongcode{attempt:06d}")
+    await h.sandbox.wait_for(user, lambda hist: sum(no_code in str(m.get("text")) for m in hist["messages"]) >= 6)
+    valid = await h.invite()
+    await h.sandbox.send_text(user, f"/start {valid}")
+    await h.wait_text(user, t("Probeer het over een uur opnieuw. Of vraag je begeleider om een nieuwe link."))
+    # The code still works for its owner, on another account.
+    await h.sandbox.send_text(3004, f"/start {valid}")
+    await h.wait_text(3004, t("🌐 Kies je taal."))
+    # A used code now gets the same kind answer as a wrong one: nothing is revealed.
+    await h.sandbox.send_text(3005, f"/start {valid}")
+    await h.wait_text(3005, no_code)
+    await _assert_wire_is_clean(h)
+
+
+async def test_bad_input_gets_a_kind_answer(harness: Harness) -> None:
+    h, user = harness, 3006
+    t = h.container.i18n.get("nl")
+    await _onboard(h, user)
+    fallback = t("Dank je voor je bericht. Dit kan ik nog niet lezen.")
+    expected = 0
+    for kind in ("sticker", "photo", "voice", "document", "video", "location", "contact"):
+        await h.sandbox.send_kind(user, kind)
+        expected += 1
+    await h.sandbox.send_text(user, "x" * 4096)
+    await h.sandbox.send_text(user, "/onbekend")
+    await h.sandbox.send_text(user, "\u202e\u0000 مرحبا 👋🏽 \u200f")
+    expected += 3
+    await h.sandbox.wait_for(
+        user,
+        lambda hist: sum(fallback in str(m.get("text")) for m in hist["messages"]) >= expected,
+        timeout=20,
+    )
+    sent = await h.sandbox.send_text(user, "eerst dit")
+    await h.sandbox.edit_text(user, int(sent["message_id"]), "toch dit")
+    await h.wait_text(user, t("Je hebt een bericht aangepast. Ik lees alleen nieuwe berichten. Stuur het gerust opnieuw."))
+    # A forged or stale button: answered, and the participant is led back to the menu.
+    menu = await h.sandbox.bot_messages(user)
+    await h.sandbox.fake_callback(user, int(menu[-1]["message_id"]), "\x1dforged") if hasattr(h.sandbox, "fake_callback") else None
+    await _assert_wire_is_clean(h)
+
+
+async def test_stale_dialog_button_after_restart_leads_to_menu(database_url: str, fast_fake: dict[str, object]) -> None:
+    async with running_bot(database_url, fake_kwargs=fast_fake) as h:
+        user = 3007
+        code = await h.invite()
+        await h.sandbox.send_text(user, f"/start {code}")
+        await h.wait_text(user, "🌐 Kies je taal.")
+        # Restart the bot with fresh (memory) dialog state: the old buttons are stale now.
+        assert h.container.dispatcher is not None
+        await h.container.dispatcher.storage.close()
+        from aiogram.fsm.storage.memory import MemoryStorage
+
+        h.container.dispatcher.fsm.storage = MemoryStorage()
+        await h.sandbox.press(user, "Nederlands")
+        await h.wait_text(user, "Deze knop werkt niet meer." if False else "Hier is het menu opnieuw. Kies wat je wil doen.")
+        assert await h.sandbox.unanswered_callbacks() == 0
+
+
+async def test_blocked_participant_is_marked_unreachable(harness: Harness) -> None:
+    h, user = harness, 3008
+    await _onboard(h, user)
+    await h.sandbox.block(user)
+    await h.sandbox.send_text(user, "hallo?")  # the bot's answer is refused with 403
+    async def unreachable() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+        assert participant is not None and participant.unreachable
+
+    await eventually(unreachable)
+    sends = [r for r in await h.sandbox.requests("sendMessage") if r["status_code"] == 403]
+    assert len(sends) == 1, "a blocked chat is not retried"
+
+
+def _unused() -> uuid.UUID:
+    return uuid.uuid4()
