@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from wzt_bot.domain.models import SUPPORTED_LOCALES
+
 #: Secret values that are refused: examples from docs, templates and tutorials.
 PLACEHOLDER_SECRETS = frozenset(
     {
@@ -25,7 +27,8 @@ PLACEHOLDER_SECRETS = frozenset(
     }
 )
 MIN_SECRET_LENGTH = 32
-DEMO_SECRET = "wzt-demo-only-secret-key-not-for-real-participants-0000"
+# Refused outside the demo (see Settings._secrets).
+DEMO_SECRET = "wzt-demo-only-secret-key-not-for-real-participants-0000"  # noqa: S105
 
 
 class Settings(BaseSettings):
@@ -76,8 +79,6 @@ class Settings(BaseSettings):
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
-        from wzt_bot.domain.models import SUPPORTED_LOCALES
-
         if value not in SUPPORTED_LOCALES:
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value

@@ -25,6 +25,11 @@ DEMO_BOT = "wzt_demo_bot"
 DEMO_USER_ID = 1001
 
 
+def _remove_database(db_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
 async def seed(container: Container) -> tuple[str, str]:
     """A demo network, team, casemanager and participant. Returns (token, invite code)."""
     async with container.uow_factory() as uow:
@@ -50,8 +55,7 @@ async def run_demo(
     db_path: Path = DEMO_DB,
 ) -> None:
     if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        await asyncio.to_thread(_remove_database, db_path)
     url = f"sqlite+aiosqlite:///{db_path}"
     await upgrade_head_async(url)
     fake = FakeTelegram(bot_token=SANDBOX_TOKEN, bot_username=DEMO_BOT, port=telegram_port)
@@ -66,7 +70,7 @@ async def run_demo(
             bot_username=DEMO_BOT,
             redis_url=None,
             webhook_url=None,
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
         )
         async with Container.open(settings) as container:
             token, code = await seed(container)
@@ -84,7 +88,7 @@ async def run_demo(
             }
             if info is not None:
                 info.update(details)
-            print(  # noqa: T201 - the demo talks to the person who started it
+            print(  # the demo talks to the person who started it
                 "\n".join(
                     (
                         "",

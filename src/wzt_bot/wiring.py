@@ -39,7 +39,7 @@ from wzt_bot.i18n import I18n
 from wzt_bot.scheduler.factory import build_scheduler
 
 log = structlog.get_logger(__name__)
-SANDBOX_TOKEN = "123456:SANDBOX-wzt-demo-token"
+SANDBOX_TOKEN = "123456:SANDBOX-wzt-demo-token"  # noqa: S105 - only valid on the sandbox
 
 
 async def _connect_redis(url: str | None) -> Redis | None:

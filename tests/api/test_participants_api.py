@@ -90,7 +90,9 @@ async def test_other_team_gets_404_and_no_token_401(world: World) -> None:
     pid = (await _create(world)).json()["id"]
     outsider = await world.client.get(f"/api/v1/participants/{pid}", headers=world.auth("outsider"))
     assert outsider.status_code == 404
-    missing = await world.client.get(f"/api/v1/participants/{uuid.uuid4()}", headers=world.auth("cm"))
+    missing = await world.client.get(
+        f"/api/v1/participants/{uuid.uuid4()}", headers=world.auth("cm")
+    )
     assert missing.status_code == 404
     assert (await world.client.get(f"/api/v1/participants/{pid}")).status_code == 401
     bad = await world.client.get(
@@ -100,7 +102,9 @@ async def test_other_team_gets_404_and_no_token_401(world: World) -> None:
     listed = await world.client.get("/api/v1/participants", headers=world.auth("outsider"))
     assert listed.json()["total"] == 0
     assert (
-        await world.client.post(f"/api/v1/participants/{pid}/invite", headers=world.auth("outsider"))
+        await world.client.post(
+            f"/api/v1/participants/{pid}/invite", headers=world.auth("outsider")
+        )
     ).status_code == 404
     cross = await world.client.post(
         "/api/v1/participants",

@@ -157,7 +157,9 @@ async def test_locale_consent_stop_and_contact(container: Container) -> None:
             uow, clock, telegram_user_id=3, chat_id=3, code=issued.code
         )
         p = await onboarding.set_locale(uow, clock, linked.participant, "ar")
-        await onboarding.record_consent(uow, clock, p, kind=ConsentKind.CHECKIN_MESSAGES, granted=True)
+        await onboarding.record_consent(
+            uow, clock, p, kind=ConsentKind.CHECKIN_MESSAGES, granted=True
+        )
         await onboarding.set_proactive_paused(uow, clock, p, paused=True)
         flag1 = await onboarding.request_contact(uow, clock, p, source="menu:plan")
         flag2 = await onboarding.request_contact(uow, clock, p, source="menu:checkin")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from aiogram.fsm.storage.memory import MemoryStorage
 
 from tests.e2e.conftest import Harness, buttons, eventually, running_bot
 from wzt_bot.domain.models import ConsentKind, ParticipantStatus
@@ -22,7 +23,9 @@ ONBOARDING_CASES = [
 async def _assert_wire_is_clean(h: Harness) -> None:
     assert await h.sandbox.unanswered_callbacks() == 0, "every callback query must be answered"
     stats = await h.sandbox.stats()
-    errors = [r for r in await h.sandbox.requests() if not r.get("ok") and r["method"] != "getUpdates"]
+    errors = [
+        r for r in await h.sandbox.requests() if not r.get("ok") and r["method"] != "getUpdates"
+    ]
     assert errors == [], f"Bot API calls refused: {errors} ({stats})"
 
 
@@ -39,13 +42,22 @@ async def test_full_onboarding(harness: Harness, tg_lang: str, button: str, loca
     choice = [m for m in history["messages"] if m["from"] == "bot"][-1]
     names = buttons(choice)
     assert names[0] == button
-    assert {"Nederlands", "English", "Français", "العربية", "Türkçe", "Polski", "Română", "Українська"} <= set(names)
+    assert {
+        "Nederlands",
+        "English",
+        "Français",
+        "العربية",
+        "Türkçe",
+        "Polski",
+        "Română",
+        "Українська",
+    } <= set(names)
 
     # 2. Introduction in the chosen language: what the bot does and does not do.
     await h.sandbox.press(user, button)
     welcome = t("Welkom, {name}! Ik ben de chatbot van je begeleiding.", name="Sam")
     if locale != "nl":
-        assert welcome != f"Welkom, Sam! Ik ben de chatbot van je begeleiding.", "not translated"
+        assert welcome != "Welkom, Sam! Ik ben de chatbot van je begeleiding.", "not translated"
     await h.wait_text(user, welcome)
     assert t("• Ik ben geen controle van VDAB.") in await h.last_bot_text(user)
 
@@ -58,15 +70,19 @@ async def test_full_onboarding(harness: Harness, tg_lang: str, button: str, loca
 
     # 4. Consent for check-in messages, then the main menu.
     await h.sandbox.press(user, t("Verder ▶️"))
-    await h.wait_text(user, t("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."))
+    await h.wait_text(
+        user, t("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat.")
+    )
     await h.sandbox.press(user, t("Ja, dat mag"))
     history = await h.wait_text(user, t("Hier is het menu. Kies wat je wil doen."))
     keyboard = history["reply_keyboard"]
     labels = [b["text"] for row in keyboard["keyboard"] for b in row]
     assert labels == [
-        f"📋 {t('Mijn plan')}", f"🙂 {t('Hoe gaat het?')}",
+        f"📋 {t('Mijn plan')}",
+        f"🙂 {t('Hoe gaat het?')}",
         f"💬 {t('Ik wil iets vragen of zeggen')}",
-        f"📣 {t('Klacht')}", f"🔒 {t('Mijn gegevens')}",
+        f"📣 {t('Klacht')}",
+        f"🔒 {t('Mijn gegevens')}",
         f"🌐 {t('Taal')}",
     ]
     assert keyboard.get("is_persistent") is True
@@ -93,7 +109,11 @@ async def _onboard(h: Harness, user: int, *, lang: str = "nl") -> None:
     await h.sandbox.press(user, t("Verder ▶️"))
     await h.wait_text(user, t("Wie ziet wat?"))
     await h.sandbox.press(user, t("Verder ▶️"))
-    await h.wait_text(user, t("Ja, dat mag") and t("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."))
+    await h.wait_text(
+        user,
+        t("Ja, dat mag")
+        and t("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."),
+    )
     await h.sandbox.press(user, t("Nee, liever niet"))
     await h.wait_text(user, t("Hier is het menu. Kies wat je wil doen."))
 
@@ -102,7 +122,12 @@ async def test_menu_items_are_never_dead(harness: Harness) -> None:
     h, user = harness, 3001
     t = h.container.i18n.get("nl")
     await _onboard(h, user)
-    for label in ("📋 Mijn plan", "🙂 Hoe gaat het?", "💬 Ik wil iets vragen of zeggen", "📣 Klacht"):
+    for label in (
+        "📋 Mijn plan",
+        "🙂 Hoe gaat het?",
+        "💬 Ik wil iets vragen of zeggen",
+        "📣 Klacht",
+    ):
         await h.sandbox.press(user, label)
         await h.wait_text(user, t("Wil je dat iemand van je team contact met je opneemt?"))
         await h.sandbox.press(user, t("Nee, nu niet"))
@@ -111,6 +136,7 @@ async def test_menu_items_are_never_dead(harness: Harness) -> None:
     await h.wait_text(user, t("Dit deel van de chatbot is nog niet klaar."))
     await h.sandbox.press(user, t("Ja, graag"))
     await h.wait_text(user, t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."))
+
     async def flagged() -> None:
         async with h.container.uow_factory() as uow:
             participant = await participant_for_user(uow, user)
@@ -129,7 +155,9 @@ async def test_menu_items_are_never_dead(harness: Harness) -> None:
     await h.sandbox.press(user, "🌐 Taal")
     await h.wait_text(user, t("🌐 Kies je taal."))
     await h.sandbox.press(user, "English")
-    await h.wait_text(user, h.container.i18n.get("en")("Ik spreek nu {language}.", language="English"))
+    await h.wait_text(
+        user, h.container.i18n.get("en")("Ik spreek nu {language}.", language="English")
+    )
     history = await h.sandbox.history(user)
     labels = [b["text"] for row in history["reply_keyboard"]["keyboard"] for b in row]
     assert f"📋 {h.container.i18n.get('en')('Mijn plan')}" in labels
@@ -144,6 +172,7 @@ async def test_commands_help_stop_and_resume(harness: Harness) -> None:
     await h.wait_text(user, t("• /stop pauzeert mijn berichten."))
     await h.sandbox.send_text(user, "/stop")
     await h.wait_text(user, t("Wil je later weer berichten? Stuur dan /start."))
+
     async def paused() -> None:
         async with h.container.uow_factory() as uow:
             participant = await participant_for_user(uow, user)
@@ -157,22 +186,31 @@ async def test_commands_help_stop_and_resume(harness: Harness) -> None:
     await h.sandbox.send_text(user, "/taal")
     await h.wait_text(user, t("🌐 Kies je taal."))
     await h.sandbox.press(user, "Polski")
-    await h.wait_text(user, h.container.i18n.get("pl")("Ik spreek nu {language}.", language="Polski"))
+    await h.wait_text(
+        user, h.container.i18n.get("pl")("Ik spreek nu {language}.", language="Polski")
+    )
     await _assert_wire_is_clean(h)
 
 
 async def test_invite_misuse_is_explained_kindly_and_throttled(harness: Harness) -> None:
     h, user = harness, 3003
     t = h.container.i18n.get("nl")
-    no_code = t("Om te starten heb je een persoonlijke link of QR-code nodig. Die krijg je van je begeleider.")
+    no_code = t(
+        "Om te starten heb je een persoonlijke link of QR-code nodig. "
+        "Die krijg je van je begeleider."
+    )
     await h.sandbox.send_text(user, "/start")
     await h.wait_text(user, no_code)
     for attempt in range(5):
         await h.sandbox.send_text(user, f"/start wrongcode{attempt:06d}")
-    await h.sandbox.wait_for(user, lambda hist: sum(no_code in str(m.get("text")) for m in hist["messages"]) >= 6)
+    await h.sandbox.wait_for(
+        user, lambda hist: sum(no_code in str(m.get("text")) for m in hist["messages"]) >= 6
+    )
     valid = await h.invite()
     await h.sandbox.send_text(user, f"/start {valid}")
-    await h.wait_text(user, t("Probeer het over een uur opnieuw. Of vraag je begeleider om een nieuwe link."))
+    await h.wait_text(
+        user, t("Probeer het over een uur opnieuw. Of vraag je begeleider om een nieuwe link.")
+    )
     # The code still works for its owner, on another account.
     await h.sandbox.send_text(3004, f"/start {valid}")
     await h.wait_text(3004, t("🌐 Kies je taal."))
@@ -202,14 +240,19 @@ async def test_bad_input_gets_a_kind_answer(harness: Harness) -> None:
     )
     sent = await h.sandbox.send_text(user, "eerst dit")
     await h.sandbox.edit_text(user, int(sent["message_id"]), "toch dit")
-    await h.wait_text(user, t("Je hebt een bericht aangepast. Ik lees alleen nieuwe berichten. Stuur het gerust opnieuw."))
-    # A forged or stale button: answered, and the participant is led back to the menu.
-    menu = await h.sandbox.bot_messages(user)
-    await h.sandbox.fake_callback(user, int(menu[-1]["message_id"]), "\x1dforged") if hasattr(h.sandbox, "fake_callback") else None
+    await h.wait_text(
+        user,
+        t(
+            "Je hebt een bericht aangepast. Ik lees alleen nieuwe berichten. "
+            "Stuur het gerust opnieuw."
+        ),
+    )
     await _assert_wire_is_clean(h)
 
 
-async def test_stale_dialog_button_after_restart_leads_to_menu(database_url: str, fast_fake: dict[str, object]) -> None:
+async def test_stale_dialog_button_after_restart_leads_to_menu(
+    database_url: str, fast_fake: dict[str, object]
+) -> None:
     async with running_bot(database_url, fake_kwargs=fast_fake) as h:
         user = 3007
         code = await h.invite()
@@ -218,11 +261,11 @@ async def test_stale_dialog_button_after_restart_leads_to_menu(database_url: str
         # Restart the bot with fresh (memory) dialog state: the old buttons are stale now.
         assert h.container.dispatcher is not None
         await h.container.dispatcher.storage.close()
-        from aiogram.fsm.storage.memory import MemoryStorage
-
         h.container.dispatcher.fsm.storage = MemoryStorage()
         await h.sandbox.press(user, "Nederlands")
-        await h.wait_text(user, "Deze knop werkt niet meer." if False else "Hier is het menu opnieuw. Kies wat je wil doen.")
+        await h.wait_text(user, "Hier is het menu opnieuw. Kies wat je wil doen.")
+        answers = await h.sandbox.callback_answers()
+        assert answers[-1]["text"] == "Deze knop werkt niet meer."
         assert await h.sandbox.unanswered_callbacks() == 0
 
 
@@ -231,6 +274,7 @@ async def test_blocked_participant_is_marked_unreachable(harness: Harness) -> No
     await _onboard(h, user)
     await h.sandbox.block(user)
     await h.sandbox.send_text(user, "hallo?")  # the bot's answer is refused with 403
+
     async def unreachable() -> None:
         async with h.container.uow_factory() as uow:
             participant = await participant_for_user(uow, user)

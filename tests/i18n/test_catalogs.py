@@ -38,9 +38,21 @@ def _ids(catalog: Catalog) -> set[str]:
 def test_template_is_fresh(tmp_path: Path) -> None:
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "--no-location", "-o", str(fresh), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "--no-location",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     committed = _ids(_read(LOCALES / "messages.pot"))
     assert _ids(_read(fresh)) == committed, "run `wzt-bot i18n update` and commit locales/"
@@ -129,5 +141,7 @@ def test_no_words_of_control_or_sanction_in_dutch() -> None:
         r"niet-toeleidbaar|verplicht|sanctie|controleren wij|moet je|je moet|schorsing|straf",
         re.IGNORECASE,
     )
-    hits = [str(m.id) for m in _read(LOCALES / "messages.pot") if m.id and forbidden.search(str(m.id))]
+    hits = [
+        str(m.id) for m in _read(LOCALES / "messages.pot") if m.id and forbidden.search(str(m.id))
+    ]
     assert hits == []

@@ -55,7 +55,7 @@ class MemoryRateLimiter:
 
     async def acquire(self, chat_id: int | str | None) -> None:
         if chat_id is not None:
-            while (delay := self._chat(chat_id).wait_time()) > 0:
+            while (delay := self._chat(chat_id).wait_time()) > 0:  # noqa: ASYNC110 - timed wait
                 await asyncio.sleep(delay)
         while True:
             async with self._lock:

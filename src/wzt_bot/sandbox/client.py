@@ -219,7 +219,7 @@ class SandboxClient:
         self,
         chat_id: int,
         version: int,
-        timeout: float = 10.0,  # noqa: ASYNC109 - server-side long-poll duration
+        timeout: float = 10.0,
     ) -> History:
         """Long-poll: the history once its version differs from ``version``."""
         result: History = await self._request(
@@ -234,7 +234,7 @@ class SandboxClient:
         self,
         chat_id: int,
         predicate_or_min_count: Callable[[History], bool] | int,
-        timeout: float = 10.0,  # noqa: ASYNC109 - overall wait budget, documented API
+        timeout: float = 10.0,
     ) -> History:
         """Wait until ``predicate(history)`` holds, or (int N) until the chat holds at least
         N messages from the bot (deleted ones included). Raises AssertionError with the

@@ -1662,7 +1662,7 @@ class FakeTelegram:
         self,
         chat_id: int,
         version: int,
-        timeout: float,  # noqa: ASYNC109 - a long-poll duration, not a call timeout
+        timeout: float,
     ) -> JSON:
         """Return the history as soon as its version differs from ``version``."""
         deadline = time.monotonic() + max(0.0, min(timeout, 60.0))

@@ -18,7 +18,8 @@ async def on_edited(message: Message, participant: Participant | None, t: Transl
         return
     await message.answer(
         t(
-            "Je hebt een bericht aangepast. Ik lees alleen nieuwe berichten. Stuur het gerust opnieuw."
+            "Je hebt een bericht aangepast. Ik lees alleen nieuwe berichten. "
+            "Stuur het gerust opnieuw."
         )
     )
 
