@@ -1,13 +1,18 @@
 """Onboarding: language, a short introduction, who sees what, consent for check-ins."""
 
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.kbd import Button, Next, Row
+from aiogram_dialog.widgets.kbd import Button, Row
 from aiogram_dialog.widgets.text import Multi
 
 from wzt_bot.bot.texts import EMERGENCY
 from wzt_bot.dialogs.common import get_languages, language_select
 from wzt_bot.dialogs.onboarding.getters import get_participant_name
-from wzt_bot.dialogs.onboarding.handlers import on_consent_no, on_consent_yes, on_language
+from wzt_bot.dialogs.onboarding.handlers import (
+    on_consent_no,
+    on_consent_yes,
+    on_language,
+    on_next,
+)
 from wzt_bot.dialogs.states import OnboardingSG
 from wzt_bot.dialogs.widgets import T
 
@@ -36,7 +41,7 @@ def onboarding_dialog() -> Dialog:
                 ),
                 sep="\n\n",
             ),
-            Next(T("Verder ▶️")),
+            Button(T("Verder ▶️"), id="next", on_click=on_next),
             state=OnboardingSG.intro,
             getter=get_participant_name,
         ),
@@ -51,7 +56,7 @@ def onboarding_dialog() -> Dialog:
                 Multi(T("Je team is niet dag en nacht online."), T(EMERGENCY)),
                 sep="\n\n",
             ),
-            Next(T("Verder ▶️")),
+            Button(T("Verder ▶️"), id="next", on_click=on_next),
             state=OnboardingSG.privacy,
         ),
         Window(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager
+from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from wzt_bot.bot.context import BotContext
@@ -18,7 +18,12 @@ async def on_language(
     callback: CallbackQuery, widget: Select[str], manager: DialogManager, locale: str
 ) -> None:
     await apply_locale(manager, locale)
-    await manager.switch_to(OnboardingSG.intro)
+    # Each step is a new message, so the introduction and the helplines stay readable.
+    await manager.switch_to(OnboardingSG.intro, show_mode=ShowMode.SEND)
+
+
+async def on_next(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await manager.next(show_mode=ShowMode.SEND)
 
 
 async def _consent(callback: CallbackQuery, manager: DialogManager, *, granted: bool) -> None:

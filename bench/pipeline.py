@@ -1,0 +1,616 @@
+"""Pipeline benchmark: wzt-bot against a bare aiogram echo bot on the same fake Bot API.
+
+    .venv/bin/python -m bench.pipeline [--updates N] [--chats N] [--backends sqlite,postgres]
+                                       [--mode closed|burst] [--quick] [--record] [--profile]
+
+For every backend the echo bot and the real bot (``wiring.Container`` + ``run_parts``,
+polling) run one after the other, in this process, each against a fresh fake Telegram in a
+child process (see ``bench/fake_proc.py``). Every simulated participant is linked (invite
+redeemed, language chosen, consent given) and sends a mix of free text and menu presses; each
+update is stored encrypted, handled in one transaction and answered with one sendMessage.
+
+Reported per bot: updates per second (handled updates / wall time from the first injection
+to the last reply), latency per update (reply seen by the fake minus injection) p50/p99/max,
+errors (injected minus answered, plus non-ok Bot API answers) and the ratio wzt / echo.
+See bench/README.md for how to read the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import io
+import math
+import os
+import platform
+import pstats
+import random
+import secrets
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bench.fake_proc import FakeProcess
+from wzt_bot.bot.texts import MenuItem, menu_label
+from wzt_bot.config import Settings
+from wzt_bot.db.migrate import upgrade_head_async
+from wzt_bot.db.tables import TelegramUpdateRow
+from wzt_bot.domain.models import ConsentKind, Role
+from wzt_bot.domain.services import admin, onboarding, participants
+from wzt_bot.i18n import I18n
+from wzt_bot.logging_setup import configure_logging
+from wzt_bot.wiring import Container, run_parts
+
+TOKEN = "777000:BENCH-pipeline-token"  # noqa: S105 - only valid on the fake Bot API
+BOT_USERNAME = "wzt_bench_bot"
+FIRST_CHAT = 810_000_001
+WIDE_OPEN = 100_000  # the bot's own Telegram rate limiter, opened wide (see RESULTS.md)
+RESULTS = Path(__file__).with_name("RESULTS.md")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "WZT_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+POSTGRES_DB = "wzt_bench"
+REDIS_URL = os.environ.get("WZT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+FREE_TEXTS = (
+    "hallo",
+    "Goeiemorgen! Wanneer is mijn volgende afspraak?",
+    "ik weet het niet goed",
+    "Dank je wel 🙂",
+    "Kan ik morgen iets later komen? De bus rijdt niet.",
+    "ok",
+)
+KEY_PACKAGES = (
+    "aiogram",
+    "aiogram-dialog",
+    "aiohttp",
+    "SQLAlchemy",
+    "asyncpg",
+    "aiosqlite",
+    "redis",
+    "uvicorn",
+    "starlette",
+)
+
+Plan = dict[int, list[str]]
+
+
+# --------------------------------------------------------------------------- workload
+
+
+def menu_texts() -> tuple[str, str]:
+    t = I18n(default_locale="nl").get("nl")
+    return menu_label(t, MenuItem.PLAN), menu_label(t, MenuItem.MYDATA)
+
+
+def make_plan(chats: int, updates: int, seed: int) -> Plan:
+    """``updates`` texts spread evenly over ``chats`` chats: 50% free text, 25% each menu item."""
+    plan_label, data_label = menu_texts()
+    rng = random.Random(seed)
+    kinds = ["text", "text", "plan", "data"] * (updates // 4 + 1)
+    kinds = kinds[:updates]
+    rng.shuffle(kinds)
+    chosen = {
+        "plan": lambda: plan_label,
+        "data": lambda: data_label,
+        "text": lambda: rng.choice(FREE_TEXTS),
+    }
+    plan: Plan = {FIRST_CHAT + i: [] for i in range(chats)}
+    for i, kind in enumerate(kinds):
+        plan[FIRST_CHAT + i % chats].append(chosen[kind]())
+    return {chat: texts for chat, texts in plan.items() if texts}
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending list (0.0 for an empty list)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+class CpuMeter:
+    """CPU seconds of this process and busy fraction of the whole machine over an interval."""
+
+    def __init__(self) -> None:
+        self._proc = self._machine = (0.0, 0.0)
+
+    @staticmethod
+    def _machine_ticks() -> tuple[float, float]:
+        try:
+            fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        except OSError:
+            return 0.0, 0.0
+        values = [float(v) for v in fields]
+        idle = values[3] + (values[4] if len(values) > 4 else 0.0)
+        return sum(values) - idle, sum(values)
+
+    def start(self) -> None:
+        times = os.times()
+        self._proc = (times.user + times.system, time.perf_counter())
+        self._machine = self._machine_ticks()
+
+    def stop(self) -> tuple[float, float]:
+        """(this process' CPU seconds, machine busy fraction 0..1 over all cores)."""
+        times = os.times()
+        busy0, total0 = self._machine
+        busy1, total1 = self._machine_ticks()
+        machine = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
+        return times.user + times.system - self._proc[0], machine
+
+
+@dataclass
+class RunResult:
+    bot: str
+    backend: str
+    injected: int
+    answered: int
+    wall_seconds: float
+    latencies: list[float]
+    not_ok: dict[str, int]
+    extra_replies: int
+    bot_cpu_seconds: float
+    fake_cpu_seconds: float
+    machine_busy: float
+    stored: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def throughput(self) -> float:
+        return self.answered / self.wall_seconds if self.wall_seconds > 0 else 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.injected - self.answered + sum(self.not_ok.values()) + self.extra_replies
+
+    def pct(self, p: float) -> float:
+        return percentile(sorted(self.latencies), p) * 1000
+
+    def line(self) -> str:
+        stored = ", ".join(f"{k}={v}" for k, v in sorted(self.stored.items()))
+        return (
+            f"{self.bot:>4} [{self.backend}] {self.throughput:8.1f} upd/s  "
+            f"p50 {self.pct(50):7.1f} ms  p99 {self.pct(99):7.1f} ms  max {self.pct(100):7.1f} ms  "
+            f"answered {self.answered}/{self.injected}  errors {self.errors}  "
+            f"cpu bot {self.bot_cpu_seconds / self.wall_seconds:4.0%} "
+            f"fake {self.fake_cpu_seconds / self.wall_seconds:4.0%} "
+            f"machine {self.machine_busy:4.0%}" + (f"  db: {stored}" if stored else "")
+        )
+
+
+async def measured_load(
+    fake: FakeProcess, bot: str, backend: str, warmup: Plan, plan: Plan, mode: str
+) -> RunResult:
+    await fake.call("load", {"plan": warmup, "mode": "closed"})
+    meter = CpuMeter()
+    meter.start()
+    raw: dict[str, Any] = await fake.call("load", {"plan": plan, "mode": mode})
+    bot_cpu, machine = meter.stop()
+    return RunResult(
+        bot=bot,
+        backend=backend,
+        injected=int(raw["injected"]),
+        answered=int(raw["answered"]),
+        wall_seconds=float(raw["wall_seconds"]),
+        latencies=[float(x) for x in raw["latencies"]],
+        not_ok={str(k): int(v) for k, v in raw["not_ok"].items()},
+        extra_replies=int(raw["extra_replies"]),
+        bot_cpu_seconds=bot_cpu,
+        fake_cpu_seconds=float(raw["fake_cpu_seconds"]),
+        machine_busy=machine,
+    )
+
+
+# --------------------------------------------------------------------------- the echo bot
+
+
+async def run_echo(
+    backend: str, warmup: Plan, plan: Plan, mode: str, nodelay: bool = True
+) -> RunResult:
+    """A bare aiogram Dispatcher that answers every text with the same text."""
+    fake = FakeProcess(TOKEN, BOT_USERNAME, nodelay=nodelay)
+    base_url = await fake.start()
+    try:
+        await fake.call("users", list(plan))
+        bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
+        dp = Dispatcher()
+
+        @dp.message()
+        async def echo(message: Message) -> None:
+            await message.answer(message.text or "?")
+
+        polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False))
+        try:
+            return await measured_load(fake, "echo", backend, warmup, plan, mode)
+        finally:
+            with contextlib.suppress(RuntimeError):
+                await dp.stop_polling()
+            await asyncio.wait_for(polling, timeout=30)
+    finally:
+        await fake.stop()
+
+
+# --------------------------------------------------------------------------- wzt-bot
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(backend: str) -> Any:
+    """A migrated, empty database for one run: a SQLite file or the wzt_bench database."""
+    if backend.startswith("sqlite"):
+        with tempfile.TemporaryDirectory(prefix="wzt-bench-") as tmp:
+            url = f"sqlite+aiosqlite:///{tmp}/wzt-bench.sqlite3"
+            await upgrade_head_async(url)
+            yield url
+        return
+    import asyncpg
+
+    admin_url = make_url(POSTGRES_ADMIN_URL)
+
+    async def admin_sql(sql: str) -> None:
+        conn = await asyncpg.connect(
+            host=admin_url.host,
+            port=admin_url.port or 5432,
+            user=admin_url.username,
+            password=admin_url.password,
+            database=admin_url.database,
+        )
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    await admin_sql(f'DROP DATABASE IF EXISTS "{POSTGRES_DB}" WITH (FORCE)')
+    await admin_sql(f'CREATE DATABASE "{POSTGRES_DB}"')
+    url = admin_url.set(database=POSTGRES_DB).render_as_string(hide_password=False)
+    try:
+        await upgrade_head_async(url)
+        yield url
+    finally:
+        await admin_sql(f'DROP DATABASE IF EXISTS "{POSTGRES_DB}" WITH (FORCE)')
+
+
+async def flush_bench_redis() -> None:
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        await redis.flushdb()
+    finally:
+        await redis.aclose()
+
+
+async def link_participants(container: Container, chat_ids: list[int]) -> None:
+    """Every chat belongs to a linked, onboarded participant (as after /start <code>)."""
+    clock = container.clock
+    async with container.uow_factory() as uow:
+        team = await admin.create_team(uow, name="Team Bench", network_name="Netwerk Bench")
+        staff = await admin.create_staff(
+            uow, name="Casemanager", role=Role.CASEMANAGER, team_ids=frozenset({team.id})
+        )
+        await uow.commit()
+    for chat_id in chat_ids:
+        async with container.uow_factory() as uow:
+            issued = await participants.create_participant(
+                uow, clock, staff.staff, display_name=f"Deelnemer {chat_id}", team_id=team.id
+            )
+            linked = await onboarding.redeem_invite(
+                uow, clock, telegram_user_id=chat_id, chat_id=chat_id, code=issued.code
+            )
+            person = await onboarding.set_locale(uow, clock, linked.participant, "nl")
+            await onboarding.record_consent(
+                uow, clock, person, kind=ConsentKind.CHECKIN_MESSAGES, granted=True
+            )
+            await uow.commit()
+
+
+async def stored_updates(container: Container) -> dict[str, int]:
+    async with container.engine.connect() as conn:
+        rows = await conn.execute(
+            select(TelegramUpdateRow.status, func.count()).group_by(TelegramUpdateRow.status)
+        )
+        return {str(status): int(count) for status, count in rows.all()}
+
+
+async def run_wzt(
+    backend: str,
+    warmup: Plan,
+    plan: Plan,
+    mode: str,
+    profile: Path | None = None,
+    nodelay: bool = True,
+) -> RunResult:
+    """The real bot as `wzt-bot run bot` builds it, polling the fake Bot API."""
+    with_redis = backend.endswith("+redis")
+    if with_redis:
+        await flush_bench_redis()
+    fake = FakeProcess(TOKEN, BOT_USERNAME, nodelay=nodelay)
+    base_url = await fake.start()
+    try:
+        await fake.call("users", list(plan))
+        async with fresh_database(backend) as url:
+            settings = Settings(
+                database_url=url,
+                secret_key="bench-" + secrets.token_urlsafe(40),
+                bot_token=TOKEN,
+                telegram_api_url=base_url,
+                bot_username=BOT_USERNAME,
+                redis_url=REDIS_URL if with_redis else None,
+                telegram_global_rate=WIDE_OPEN,
+                telegram_chat_rate=WIDE_OPEN,
+                telegram_chat_burst=WIDE_OPEN,
+                _env_file=None,  # type: ignore[call-arg]
+            )
+            async with Container.open(settings) as container:
+                await link_participants(container, list(plan))
+                stop = asyncio.Event()
+                bot_task = asyncio.create_task(run_parts(container, stop, {"bot"}))
+                profiler = cProfile.Profile() if profile else None
+                try:
+                    if profiler is not None:
+                        await fake.call("load", {"plan": warmup, "mode": "closed"})
+                        profiler.enable()
+                    result = await measured_load(fake, "wzt", backend, warmup, plan, mode)
+                finally:
+                    if profiler is not None:
+                        profiler.disable()
+                    stop.set()
+                    await asyncio.wait_for(bot_task, timeout=30)
+                if profiler is not None and profile is not None:
+                    dump_profile(profiler, profile.with_name(f"{profile.stem}-{backend}.pstats"))
+                if container.pipeline is not None:
+                    await container.pipeline.drain(timeout=30)
+                result.stored = await stored_updates(container)
+                return result
+    finally:
+        await fake.stop()
+
+
+def dump_profile(profiler: cProfile.Profile, path: Path) -> None:
+    profiler.dump_stats(str(path))
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(30)
+        print(f"\n--- profile of the bot process, by {order} ({path}) ---")
+        print(out.getvalue())
+
+
+# --------------------------------------------------------------------------- report
+
+
+def machine_info() -> dict[str, str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    versions = []
+    for name in KEY_PACKAGES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return {
+        "cpus": str(os.cpu_count() or "?"),
+        "cpu": cpu,
+        "memory": memory,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "packages": ", ".join(versions),
+    }
+
+
+async def postgres_version() -> str:
+    try:
+        import asyncpg
+
+        url = make_url(POSTGRES_ADMIN_URL)
+        conn = await asyncpg.connect(
+            host=url.host, port=url.port or 5432, user=url.username, database=url.database
+        )
+        try:
+            return str(await conn.fetchval("SHOW server_version"))
+        finally:
+            await conn.close()
+    except Exception:
+        return "unavailable"
+
+
+@dataclass
+class Pair:
+    backend: str
+    echo: RunResult
+    wzt: RunResult
+
+    @property
+    def ratio(self) -> float:
+        return self.wzt.throughput / self.echo.throughput if self.echo.throughput else 0.0
+
+
+def table(pairs: list[Pair]) -> str:
+    rows = [
+        "| backend | echo upd/s | wzt upd/s | ratio | wzt p50 ms | wzt p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows += [
+        f"| {p.backend} | {p.echo.throughput:.0f} | {p.wzt.throughput:.0f} | {p.ratio:.0%} "
+        f"| {p.wzt.pct(50):.1f} | {p.wzt.pct(99):.1f} | {p.wzt.errors} |"
+        for p in pairs
+    ]
+    return "\n".join(rows)
+
+
+def detail_table(pairs: list[Pair]) -> str:
+    rows = [
+        "| backend | bot | upd/s | p50 ms | p99 ms | max ms | answered | non-ok API "
+        "| bot CPU | fake CPU | machine CPU | stored updates |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for p in pairs:
+        for r in (p.echo, p.wzt):
+            stored = ", ".join(f"{k} {v}" for k, v in sorted(r.stored.items())) or "-"
+            rows.append(
+                f"| {p.backend} | {r.bot} | {r.throughput:.0f} | {r.pct(50):.1f} "
+                f"| {r.pct(99):.1f} | {r.pct(100):.1f} | {r.answered}/{r.injected} "
+                f"| {sum(r.not_ok.values())} | {r.bot_cpu_seconds / r.wall_seconds:.0%} "
+                f"| {r.fake_cpu_seconds / r.wall_seconds:.0%} | {r.machine_busy:.0%} | {stored} |"
+            )
+    return "\n".join(rows)
+
+
+def verdict(pairs: list[Pair]) -> str:
+    met = bool(pairs) and all(p.ratio >= 0.5 and p.wzt.errors == 0 for p in pairs)
+    return f"Target ≥ 50%: {'met' if met else 'NOT met'}"
+
+
+RESULTS_HEADER = """\
+# Benchmark results
+
+Appended by `.venv/bin/python -m bench.pipeline --record` (see bench/README.md).
+
+**What is measured.** Updates per second through the full pipeline of wzt-bot, polling a fake
+Bot API: a linked participant's text messages and menu presses (50% free text, 25% "📋 Mijn
+plan", 25% "🔒 Mijn gegevens"), each stored encrypted, handled in one transaction and
+answered with one sendMessage; against a bare aiogram echo bot on the same fake Bot API,
+measured in the same run. Ratio = wzt upd/s ÷ echo upd/s. Latency = reply seen by the fake
+minus injection of the update. Errors = updates not answered + non-ok Bot API answers +
+unexpected extra replies (must be 0). Target: wzt ≥ 50% of the echo bot.
+
+**Rate limits opened wide.** The bot's own Telegram rate limiter is set to 100000 msg/s
+(global and per chat) and the fake does not enforce flood limits. We measure the capacity of
+the pipeline; Telegram's real limits (about 30 msg/s overall, 1 msg/s per chat) would cap
+both bots at the same figure and hide any difference.
+
+**Layout.** The fake Telegram and the simulated participants run in a child process, the bot
+under test in the benchmark process, so the fake's own CPU cost stays out of the bot's
+process (on 2 cores: one for each, PostgreSQL shares them). "closed" mode: each participant
+sends the next message as soon as the previous one is answered (so at most one update per
+chat in flight, all chats at once); "burst" mode injects every update at once.
+"""
+
+
+def record(pairs: list[Pair], args: argparse.Namespace, info: dict[str, str], pg: str) -> None:
+    if not RESULTS.exists():
+        RESULTS.write_text(RESULTS_HEADER, encoding="utf-8")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = f"""
+## {stamp} — pipeline ({args.mode} mode)
+
+- Machine: {info["cpus"]} cores ({info["cpu"]}), {info["memory"]} RAM, {info["os"]}
+- Python {info["python"]}; {info["packages"]}; PostgreSQL server {pg}
+- Settings: {args.chats} chats, {args.updates} updates per run (+{args.warmup} warm-up, not
+  counted), mix 50% text / 25% "📋 Mijn plan" / 25% "🔒 Mijn gegevens", seed {args.seed};
+  bot rate limiter {WIDE_OPEN} msg/s, fake flood limits off; Redis only for `+redis` backends
+- Command: `.venv/bin/python -m bench.pipeline {" ".join(sys.argv[1:])}`
+
+{table(pairs)}
+
+{verdict(pairs)}
+
+<details><summary>Details per run</summary>
+
+{detail_table(pairs)}
+
+CPU columns: share of one core used by the bot process / the fake Telegram process during the
+measured run; machine = all cores busy (includes PostgreSQL).
+</details>
+"""
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(section)
+    print(f"\nrecorded in {RESULTS}")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__)
+    parser.add_argument("--updates", type=int, default=2000, help="measured updates per run")
+    parser.add_argument("--chats", type=int, default=100, help="simulated participants")
+    parser.add_argument("--warmup", type=int, default=None, help="warm-up updates (not counted)")
+    parser.add_argument(
+        "--backends",
+        default="sqlite,postgres",
+        help="comma separated: sqlite, postgres, postgres+redis, sqlite+redis",
+    )
+    parser.add_argument("--mode", choices=("closed", "burst"), default="closed")
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--quick", action="store_true", help="smoke test: 300 updates, 30 chats")
+    parser.add_argument("--record", action="store_true", help="append the results to RESULTS.md")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="cProfile the bot process during the wzt runs (FILE-<backend>.pstats; "
+        "figures are slowed down by the profiler, do not record them)",
+    )
+    parser.add_argument(
+        "--keep-nagle",
+        action="store_true",
+        help="leave the sandbox fake as it is: ~40 ms per Bot API call (see bench/fake_proc.py)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.updates, args.chats = 300, 30
+    if args.warmup is None:
+        args.warmup = max(args.chats, args.updates // 10)
+    args.backend_list = [b.strip() for b in args.backends.split(",") if b.strip()]
+    for backend in args.backend_list:
+        if backend.removesuffix("+redis") not in ("sqlite", "postgres"):
+            parser.error(f"unknown backend {backend!r}")
+    if args.record and args.profile:
+        parser.error("--record and --profile do not mix (the profiler slows the bot down)")
+    return args
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    configure_logging("WARNING")
+    plan = make_plan(args.chats, args.updates, args.seed)
+    warmup = make_plan(args.chats, args.warmup, args.seed + 1)
+    started = time.perf_counter()
+    pairs: list[Pair] = []
+    for backend in args.backend_list:
+        nodelay = not args.keep_nagle
+        echo = await run_echo(backend, warmup, plan, args.mode, nodelay)
+        print(echo.line(), flush=True)
+        wzt = await run_wzt(backend, warmup, plan, args.mode, args.profile, nodelay)
+        print(wzt.line(), flush=True)
+        pairs.append(Pair(backend, echo, wzt))
+    print()
+    print(table(pairs))
+    print()
+    print(verdict(pairs))
+    print(f"(total {time.perf_counter() - started:.0f} s)")
+    if args.record:
+        record(pairs, args, machine_info(), await postgres_version())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return asyncio.run(main_async(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

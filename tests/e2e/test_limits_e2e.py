@@ -1,0 +1,70 @@
+"""Telegram's limits over the wire: the bot keeps to them, honours 429, retries 5xx."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.e2e.conftest import FAST_FAKE, eventually, running_bot
+from tests.e2e.test_onboarding_e2e import _onboard
+
+FALLBACK = "Dank je voor je bericht. Dit kan ik nog niet lezen."
+
+
+def _count(history: dict[str, Any], needle: str) -> int:
+    bot = [m for m in history["messages"] if m["from"] == "bot"]
+    return sum(needle in str(m.get("text") or "") for m in bot)
+
+
+async def test_default_limiter_stays_under_telegram_limits(database_url: str) -> None:
+    """Realistic fake limits (1 msg/s per chat, burst 5) and the bot's default settings:
+    a burst of messages is answered completely, and Telegram never has to say 429."""
+    async with running_bot(
+        database_url,
+        fake_kwargs={"chat_rate": 1.0, "chat_burst": 5, "global_rate": 30.0, "global_burst": 30},
+        telegram_chat_rate=1.0,
+        telegram_chat_burst=3,
+        telegram_global_rate=25.0,
+    ) as h:
+        user = 5001
+        await _onboard(h, user)
+        for i in range(6):
+            await h.sandbox.send_text(user, f"bericht {i}")
+        history = await h.sandbox.wait_for(user, lambda hist: _count(hist, FALLBACK) >= 6, 20)
+        assert _count(history, FALLBACK) == 6
+        stats = await h.sandbox.stats()
+        assert stats["rate_limited"] == 0, stats["rate_limit_events"]
+
+
+async def test_429_retry_after_is_honoured_and_nothing_dropped(database_url: str) -> None:
+    async with running_bot(
+        database_url,
+        fake_kwargs=FAST_FAKE,
+    ) as h:
+        user = 5002
+        await _onboard(h, user)
+        await h.sandbox.fail_next("sendMessage", 429, count=2, retry_after=1)
+        started = time.monotonic()
+        await h.sandbox.send_text(user, "hallo")
+        await h.wait_text(user, FALLBACK)
+        assert time.monotonic() - started >= 2.0, "each 429 waits retry_after (1 s) before retrying"
+        requests = [r for r in await h.sandbox.requests("sendMessage") if r["status_code"] == 429]
+        assert len(requests) == 2
+
+
+async def test_server_errors_are_retried_with_backoff(database_url: str) -> None:
+    async with running_bot(
+        database_url,
+        fake_kwargs=FAST_FAKE,
+    ) as h:
+        user = 5003
+        await _onboard(h, user)
+        await h.sandbox.fail_next("sendMessage", 502, count=2)
+        await h.sandbox.send_text(user, "hallo")
+        await h.wait_text(user, FALLBACK)
+
+        async def two_failures_then_success() -> None:
+            statuses = [r["status_code"] for r in await h.sandbox.requests("sendMessage")]
+            assert statuses[-3:] == [502, 502, 200]
+
+        await eventually(two_failures_then_success)
