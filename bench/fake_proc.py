@@ -54,6 +54,7 @@ class BenchTelegram(FakeTelegram):
         self.books: dict[int, _ChatBook] = {}
         self.not_ok: Counter[str] = Counter()
         self.calls: Counter[str] = Counter()
+        self.replied = asyncio.Event()
 
     async def start(self) -> None:
         """Start, then switch Nagle's algorithm off for every accepted connection.
@@ -98,9 +99,20 @@ class BenchTelegram(FakeTelegram):
                 book.latencies.append(now - book.waiting.popleft())
                 book.last_reply = now
                 book.signal.set()
+                self.replied.set()
             else:
                 book.extra_replies += 1
         return status, body
+
+    async def all_answered(self, chats: list[int], timeout: float) -> bool:
+        """Wait until no injection of ``chats`` waits for its reply (False on timeout)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                while any(self.book(c).waiting for c in chats):
+                    self.replied.clear()
+                    await self.replied.wait()
+                return True
+        return False
 
     def send(self, chat_id: int, text: str) -> None:
         book = self.book(chat_id)
@@ -132,11 +144,7 @@ async def _burst(fake: BenchTelegram, plan: dict[int, list[str]]) -> None:
         for chat_id, texts in plan.items():
             if i < len(texts):
                 fake.send(chat_id, texts[i])
-    deadline = time.perf_counter() + REPLY_TIMEOUT + 0.2 * sum(map(len, plan.values()))
-    while time.perf_counter() < deadline:
-        if all(not fake.book(chat_id).waiting for chat_id in plan):
-            return
-        await asyncio.sleep(0.01)
+    await fake.all_answered(list(plan), REPLY_TIMEOUT + 0.2 * sum(map(len, plan.values())))
 
 
 async def run_load(fake: BenchTelegram, plan: dict[int, list[str]], mode: str) -> JSON:
@@ -148,10 +156,7 @@ async def run_load(fake: BenchTelegram, plan: dict[int, list[str]], mode: str) -
     else:
         await _burst(fake, plan)
     # Replies that are still on their way are given a moment (they count if they arrive).
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(1.0):
-            while any(fake.book(c).waiting for c in plan):
-                await asyncio.sleep(0.01)
+    await fake.all_answered(list(plan), 1.0)
     last = max((fake.book(c).last_reply for c in plan), default=wall0)
     wall = max(last - wall0, 1e-9)
     latencies = [lat for c in plan for lat in fake.book(c).latencies]

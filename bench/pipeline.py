@@ -27,22 +27,25 @@ import os
 import platform
 import pstats
 import random
+import re
 import secrets
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.fake_proc import FakeProcess
 from wzt_bot.bot.texts import MenuItem, menu_label
@@ -130,6 +133,7 @@ class CpuMeter:
 
     def __init__(self) -> None:
         self._proc = self._machine = (0.0, 0.0)
+        self._thread = 0.0
 
     @staticmethod
     def _machine_ticks() -> tuple[float, float]:
@@ -144,15 +148,18 @@ class CpuMeter:
     def start(self) -> None:
         times = os.times()
         self._proc = (times.user + times.system, time.perf_counter())
+        self._thread = time.thread_time()
         self._machine = self._machine_ticks()
 
-    def stop(self) -> tuple[float, float]:
-        """(this process' CPU seconds, machine busy fraction 0..1 over all cores)."""
+    def stop(self) -> tuple[float, float, float]:
+        """(this process' CPU seconds, of which in the calling (event loop) thread,
+        machine busy fraction 0..1 over all cores)."""
         times = os.times()
+        thread = time.thread_time() - self._thread
         busy0, total0 = self._machine
         busy1, total1 = self._machine_ticks()
         machine = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
-        return times.user + times.system - self._proc[0], machine
+        return times.user + times.system - self._proc[0], thread, machine
 
 
 @dataclass
@@ -166,9 +173,11 @@ class RunResult:
     not_ok: dict[str, int]
     extra_replies: int
     bot_cpu_seconds: float
+    loop_cpu_seconds: float
     fake_cpu_seconds: float
     machine_busy: float
     stored: dict[str, int] = field(default_factory=dict)
+    sql: dict[str, int] = field(default_factory=dict)
 
     @property
     def throughput(self) -> float:
@@ -181,6 +190,17 @@ class RunResult:
     def pct(self, p: float) -> float:
         return percentile(sorted(self.latencies), p) * 1000
 
+    def sql_summary(self) -> str:
+        """SQL statements per answered update, most frequent first."""
+        if not self.sql or not self.answered:
+            return ""
+        total = sum(n for kind, n in self.sql.items() if kind != "COMMIT")
+        parts = ", ".join(
+            f"{kind} {n / self.answered:.2f}"
+            for kind, n in sorted(self.sql.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        return f"{total / self.answered:.1f} statements per update: {parts}"
+
     def line(self) -> str:
         stored = ", ".join(f"{k}={v}" for k, v in sorted(self.stored.items()))
         return (
@@ -188,19 +208,86 @@ class RunResult:
             f"p50 {self.pct(50):7.1f} ms  p99 {self.pct(99):7.1f} ms  max {self.pct(100):7.1f} ms  "
             f"answered {self.answered}/{self.injected}  errors {self.errors}  "
             f"cpu bot {self.bot_cpu_seconds / self.wall_seconds:4.0%} "
+            f"(loop {self.loop_cpu_seconds / self.wall_seconds:4.0%}) "
             f"fake {self.fake_cpu_seconds / self.wall_seconds:4.0%} "
             f"machine {self.machine_busy:4.0%}" + (f"  db: {stored}" if stored else "")
         )
 
 
+class Probe(Protocol):
+    """Switched on for the measured part of a run only (not during the warm-up)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class SqlCounter:
+    """Counts the SQL statements and commits the bot sends, by kind and table."""
+
+    _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.counts: Counter[str] = Counter()
+        self.active = False
+        event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
+        event.listen(engine.sync_engine, "commit", self._on_commit)
+
+    @classmethod
+    def kind(cls, statement: str) -> str:
+        words = statement.split(None, 2)
+        verb = words[0].upper() if words else "?"
+        if verb in ("SAVEPOINT", "RELEASE", "ROLLBACK"):
+            return verb
+        table = cls._TABLE.search(statement)
+        return f"{verb} {table.group(1)}" if table else verb
+
+    def _on_execute(self, *args: Any) -> None:
+        if self.active:
+            self.counts[self.kind(str(args[2]))] += 1
+
+    def _on_commit(self, *args: Any) -> None:
+        if self.active:
+            self.counts["COMMIT"] += 1
+
+    def start(self) -> None:
+        self.active = True
+
+    def stop(self) -> None:
+        self.active = False
+
+
+class Profiler:
+    def __init__(self) -> None:
+        self.profile = cProfile.Profile()
+
+    def start(self) -> None:
+        self.profile.enable()
+
+    def stop(self) -> None:
+        self.profile.disable()
+
+
 async def measured_load(
-    fake: FakeProcess, bot: str, backend: str, warmup: Plan, plan: Plan, mode: str
+    fake: FakeProcess,
+    bot: str,
+    backend: str,
+    warmup: Plan,
+    plan: Plan,
+    mode: str,
+    probes: tuple[Probe, ...] = (),
 ) -> RunResult:
     await fake.call("load", {"plan": warmup, "mode": "closed"})
     meter = CpuMeter()
+    for probe in probes:
+        probe.start()
     meter.start()
-    raw: dict[str, Any] = await fake.call("load", {"plan": plan, "mode": mode})
-    bot_cpu, machine = meter.stop()
+    try:
+        raw: dict[str, Any] = await fake.call("load", {"plan": plan, "mode": mode})
+    finally:
+        bot_cpu, loop_cpu, machine = meter.stop()
+        for probe in probes:
+            probe.stop()
     return RunResult(
         bot=bot,
         backend=backend,
@@ -211,6 +298,7 @@ async def measured_load(
         not_ok={str(k): int(v) for k, v in raw["not_ok"].items()},
         extra_replies=int(raw["extra_replies"]),
         bot_cpu_seconds=bot_cpu,
+        loop_cpu_seconds=loop_cpu,
         fake_cpu_seconds=float(raw["fake_cpu_seconds"]),
         machine_busy=machine,
     )
@@ -357,23 +445,23 @@ async def run_wzt(
             )
             async with Container.open(settings) as container:
                 await link_participants(container, list(plan))
+                sql = SqlCounter(container.engine)
+                profiler = Profiler() if profile else None
+                probes: tuple[Probe, ...] = (sql,) if profiler is None else (sql, profiler)
                 stop = asyncio.Event()
                 bot_task = asyncio.create_task(run_parts(container, stop, {"bot"}))
-                profiler = cProfile.Profile() if profile else None
                 try:
-                    if profiler is not None:
-                        await fake.call("load", {"plan": warmup, "mode": "closed"})
-                        profiler.enable()
-                    result = await measured_load(fake, "wzt", backend, warmup, plan, mode)
+                    result = await measured_load(fake, "wzt", backend, warmup, plan, mode, probes)
                 finally:
-                    if profiler is not None:
-                        profiler.disable()
                     stop.set()
                     await asyncio.wait_for(bot_task, timeout=30)
                 if profiler is not None and profile is not None:
-                    dump_profile(profiler, profile.with_name(f"{profile.stem}-{backend}.pstats"))
+                    dump_profile(
+                        profiler.profile, profile.with_name(f"{profile.name}-{backend}.pstats")
+                    )
                 if container.pipeline is not None:
                     await container.pipeline.drain(timeout=30)
+                result.sql = dict(sql.counts)
                 result.stored = await stored_updates(container)
                 return result
     finally:
@@ -479,6 +567,10 @@ def detail_table(pairs: list[Pair]) -> str:
     return "\n".join(rows)
 
 
+def sql_lines(pairs: list[Pair]) -> str:
+    return "\n".join(f"- SQL, {p.backend}: {p.wzt.sql_summary()}" for p in pairs if p.wzt.sql)
+
+
 def verdict(pairs: list[Pair]) -> str:
     met = bool(pairs) and all(p.ratio >= 0.5 and p.wzt.errors == 0 for p in pairs)
     return f"Target ≥ 50%: {'met' if met else 'NOT met'}"
@@ -534,6 +626,8 @@ def record(pairs: list[Pair], args: argparse.Namespace, info: dict[str, str], pg
 
 CPU columns: share of one core used by the bot process / the fake Telegram process during the
 measured run; machine = all cores busy (includes PostgreSQL).
+
+{sql_lines(pairs)}
 </details>
 """
     with RESULTS.open("a", encoding="utf-8") as out:
@@ -597,6 +691,7 @@ async def main_async(args: argparse.Namespace) -> int:
         print(echo.line(), flush=True)
         wzt = await run_wzt(backend, warmup, plan, args.mode, args.profile, nodelay)
         print(wzt.line(), flush=True)
+        print(f"     SQL: {wzt.sql_summary()}", flush=True)
         pairs.append(Pair(backend, echo, wzt))
     print()
     print(table(pairs))

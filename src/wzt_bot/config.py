@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,9 +64,6 @@ class Settings(BaseSettings):
     demo: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = False
-    public_base_url: str | None = Field(
-        None, description="Where the API is reachable for people (used in printed links)."
-    )
     bot_username: str | None = Field(
         None, description="Bot username for invite links; asked from Telegram (getMe) if unset."
     )
@@ -72,8 +71,8 @@ class Settings(BaseSettings):
     telegram_chat_rate: float = Field(1.0, gt=0, description="Messages per second in one chat.")
     telegram_chat_burst: int = Field(3, ge=1, description="Short burst allowed in one chat.")
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Larger API bodies get 413.")
-    team_office_hours: str = Field(
-        "ma-vr 9:00-17:00", description="Shown to participants: when the team answers."
+    locales_dir: Path | None = Field(
+        None, description="Folder with the translation catalogs; ./locales of the source tree."
     )
 
     @field_validator("default_locale")
@@ -115,6 +114,8 @@ class Settings(BaseSettings):
             secret = self.webhook_secret.get_secret_value()
             if len(secret) < 16 or secret.lower() in PLACEHOLDER_SECRETS:
                 raise ValueError("WZT_WEBHOOK_SECRET must be at least 16 random characters")
+            if len(secret) > 256 or not re.fullmatch(r"[A-Za-z0-9_-]+", secret):
+                raise ValueError("WZT_WEBHOOK_SECRET: only A-Z, a-z, 0-9, _ and -, at most 256")
         return self
 
     @property

@@ -105,7 +105,7 @@ class Container:
             clock=clock or SystemClock(),
             engine=engine,
             uow_factory=SqlUnitOfWorkFactory(build_sessionmaker(engine), keyring),
-            i18n=I18n(default_locale=settings.default_locale),
+            i18n=I18n(settings.locales_dir, default_locale=settings.default_locale),
             redis=redis,
             limiter=limiter,
             _bot_username=settings.bot_username,
