@@ -172,6 +172,7 @@ class RunResult:
     latencies: list[float]
     not_ok: dict[str, int]
     extra_replies: int
+    calls: dict[str, int]
     bot_cpu_seconds: float
     loop_cpu_seconds: float
     fake_cpu_seconds: float
@@ -200,6 +201,15 @@ class RunResult:
             for kind, n in sorted(self.sql.items(), key=lambda kv: (-kv[1], kv[0]))
         )
         return f"{total / self.answered:.1f} statements per update: {parts}"
+
+    def api_summary(self) -> str:
+        """Bot API calls per answered update."""
+        if not self.answered:
+            return ""
+        return ", ".join(
+            f"{method} {n / self.answered:.2f}"
+            for method, n in sorted(self.calls.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
 
     def line(self) -> str:
         stored = ", ".join(f"{k}={v}" for k, v in sorted(self.stored.items()))
@@ -297,6 +307,7 @@ async def measured_load(
         latencies=[float(x) for x in raw["latencies"]],
         not_ok={str(k): int(v) for k, v in raw["not_ok"].items()},
         extra_replies=int(raw["extra_replies"]),
+        calls={str(k): int(v) for k, v in raw["calls"].items()},
         bot_cpu_seconds=bot_cpu,
         loop_cpu_seconds=loop_cpu,
         fake_cpu_seconds=float(raw["fake_cpu_seconds"]),
@@ -689,8 +700,10 @@ async def main_async(args: argparse.Namespace) -> int:
         nodelay = not args.keep_nagle
         echo = await run_echo(backend, warmup, plan, args.mode, nodelay)
         print(echo.line(), flush=True)
+        print(f"     Bot API calls per update: {echo.api_summary()}", flush=True)
         wzt = await run_wzt(backend, warmup, plan, args.mode, args.profile, nodelay)
         print(wzt.line(), flush=True)
+        print(f"     Bot API calls per update: {wzt.api_summary()}", flush=True)
         print(f"     SQL: {wzt.sql_summary()}", flush=True)
         pairs.append(Pair(backend, echo, wzt))
     print()

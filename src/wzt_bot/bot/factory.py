@@ -8,6 +8,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram_dialog import setup_dialogs
+from aiogram_dialog.api.protocols import MessageManagerProtocol
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.handlers import commands, errors, fallback
@@ -30,7 +31,12 @@ def build_bot(
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=None))
 
 
-def build_dispatcher(ctx: BotContext, storage: BaseStorage) -> Dispatcher:
+def build_dispatcher(
+    ctx: BotContext,
+    storage: BaseStorage,
+    *,
+    message_manager: MessageManagerProtocol | None = None,
+) -> Dispatcher:
     dp = Dispatcher(storage=storage, ctx=ctx)
     dp.update.outer_middleware(UnitOfWorkMiddleware())
     dp.include_routers(
@@ -41,5 +47,5 @@ def build_dispatcher(ctx: BotContext, storage: BaseStorage) -> Dispatcher:
         build_menu_router(ctx.i18n),
         fallback.build_router(),
     )
-    setup_dialogs(dp)
+    setup_dialogs(dp, message_manager=message_manager)
     return dp
