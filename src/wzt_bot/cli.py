@@ -62,6 +62,17 @@ def _serve(parts: set[str]) -> None:
     from wzt_bot.wiring import Container, run_parts
 
     settings = load_settings()
+    needs_token = "bot" in parts or (
+        "api" in parts and (settings.webhook_url or not settings.bot_username)
+    )
+    if needs_token and settings.bot_token is None:
+        typer.secho(
+            "configuration error: WZT_BOT_TOKEN is not set (get one from @BotFather), "
+            "or try everything locally with `wzt-bot demo`",
+            err=True,
+            fg="red",
+        )
+        raise typer.Exit(2)
     if is_sqlite(settings.database_url):
         upgrade_head(settings.database_url)  # the embedded default needs no separate step
 

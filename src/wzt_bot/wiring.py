@@ -22,11 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wzt_bot.api.app import create_app
 from wzt_bot.api.context import ApiContext
+from wzt_bot.bot.commands_menu import register_commands
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.factory import build_bot, build_dispatcher
 from wzt_bot.bot.limits import RateLimiter
 from wzt_bot.bot.pipeline import ALLOWED_UPDATES, UpdatePipeline
 from wzt_bot.bot.webhook import WEBHOOK_PATH, build_webhook_router
+from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from wzt_bot.clock import SystemClock
 from wzt_bot.config import Settings
@@ -157,7 +159,13 @@ class Container:
             default_locale=self.settings.default_locale,
         )
         self.dispatcher = build_dispatcher(ctx, self._storage())
-        self.pipeline = UpdatePipeline(self.dispatcher, self.bot, self.uow_factory, self.clock)
+        self.pipeline = UpdatePipeline(
+            self.dispatcher,
+            self.bot,
+            self.uow_factory,
+            self.clock,
+            shared_locks=RedisChatLocks(self.redis) if self.redis is not None else None,
+        )
         return self.pipeline
 
     async def bot_username(self) -> str:
@@ -223,6 +231,8 @@ async def _recover_loop(pipeline: UpdatePipeline, stop: asyncio.Event) -> None:
 async def run_bot(container: Container, stop: asyncio.Event) -> None:
     """Polling, or (webhook mode) register the webhook; plus crash recovery of updates."""
     pipeline = container.build_bot()
+    assert container.bot is not None
+    await register_commands(container.bot, container.i18n)
     recover = asyncio.create_task(_recover_loop(pipeline, stop))
     try:
         if container.webhook_mode:

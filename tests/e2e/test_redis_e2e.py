@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from tests.conftest import REDIS_URL, make_settings, redis_available, require_service
 from tests.e2e.conftest import FAST_FAKE, running_bot
 from tests.e2e.test_onboarding_e2e import _onboard
+from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from wzt_bot.wiring import Container
 
@@ -81,3 +82,31 @@ async def _sleep_to_next_second() -> None:
     import asyncio
 
     await asyncio.sleep(1 - (time.time() % 1) + 0.01)
+
+
+async def test_chat_locks_serialize_one_chat_across_replicas(redis: Redis) -> None:
+    import asyncio
+
+    first, second = RedisChatLocks(redis), RedisChatLocks(redis)
+    order: list[str] = []
+
+    async def work(locks: RedisChatLocks, name: str) -> None:
+        async with locks.hold(42):
+            order.append(f"{name}-in")
+            await asyncio.sleep(0.1)
+            order.append(f"{name}-out")
+
+    await asyncio.gather(work(first, "a"), work(second, "b"))
+    assert order in (["a-in", "a-out", "b-in", "b-out"], ["b-in", "b-out", "a-in", "a-out"])
+
+
+async def test_chat_locks_without_redis_do_not_block() -> None:
+    broken = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    locks = RedisChatLocks(broken)
+    with structlog.testing.capture_logs() as logs:
+        for _ in range(2):
+            async with locks.hold(1):
+                pass
+    await broken.aclose()
+    events = [e["event"] for e in logs]
+    assert events.count("chatlock.redis_unavailable_continuing_without") == 1

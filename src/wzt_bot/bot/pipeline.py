@@ -12,8 +12,9 @@ import asyncio
 import json
 import time
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from aiogram import Bot, Dispatcher
@@ -45,6 +46,12 @@ def chat_key(update: Mapping[str, Any]) -> int:
     return 0
 
 
+class ChatLocks(Protocol):
+    """Locks shared between processes (replicas), one per chat."""
+
+    def hold(self, chat_id: int) -> AbstractAsyncContextManager[None]: ...
+
+
 class UpdatePipeline:
     def __init__(
         self,
@@ -54,9 +61,11 @@ class UpdatePipeline:
         clock: Clock,
         *,
         concurrency: int = 64,
+        shared_locks: ChatLocks | None = None,
     ) -> None:
         self.dp, self.bot = dispatcher, bot
         self.uow_factory, self.clock = uow_factory, clock
+        self.shared_locks = shared_locks
         self._slots = asyncio.Semaphore(concurrency)
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -90,7 +99,11 @@ class UpdatePipeline:
         started = time.perf_counter()
         try:
             async with self._slots, lock:
-                await self.dp.feed_raw_update(self.bot, update, inbox_update_id=update_id)
+                if self.shared_locks is not None and key:
+                    async with self.shared_locks.hold(key):
+                        await self.dp.feed_raw_update(self.bot, update, inbox_update_id=update_id)
+                else:
+                    await self.dp.feed_raw_update(self.bot, update, inbox_update_id=update_id)
             UPDATES.labels("handled").inc()
         except Exception:
             UPDATES.labels("failed").inc()

@@ -38,6 +38,14 @@ MENU_ROWS: tuple[tuple[MenuItem, ...], ...] = (
     (MenuItem.LANGUAGE,),
 )
 
+#: The commands Telegram shows in its menu, with a short description each.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("menu", N_("Toon het menu")),
+    ("help", N_("Uitleg over de chatbot")),
+    ("taal", N_("Kies een andere taal")),
+    ("stop", N_("Pauzeer mijn berichten")),
+)
+
 EMERGENCY = N_(
     "In nood: bel 112. Zelfmoordlijn: 1813. Tele-Onthaal: 106. Zij zijn er dag en nacht."
 )
