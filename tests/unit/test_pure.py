@@ -120,3 +120,18 @@ async def test_memory_rate_limiter_keeps_per_chat_rate() -> None:
     started = time.monotonic()
     await asyncio.gather(*(limiter.acquire(chat) for chat in range(100, 150)))
     assert time.monotonic() - started < 0.5  # other chats are not held up
+
+
+def test_logging_lines_for_the_operator(capsys: pytest.CaptureFixture[str]) -> None:
+    import json as jsonlib
+
+    import structlog
+
+    from wzt_bot.logging_setup import configure_logging
+
+    configure_logging("INFO", json=True)
+    structlog.get_logger("t").info("redis.unavailable", error="refused")
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert jsonlib.loads(line)["event"] == "redis.unavailable"
+    configure_logging("WARNING")
+    structlog.reset_defaults()
