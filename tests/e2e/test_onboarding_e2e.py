@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from aiogram.fsm.storage.memory import MemoryStorage
@@ -272,7 +273,8 @@ async def test_stale_dialog_button_after_restart_leads_to_menu(
 async def test_blocked_participant_is_marked_unreachable(harness: Harness) -> None:
     h, user = harness, 3008
     await _onboard(h, user)
-    await h.sandbox.block(user)
+    # Telegram did not tell us (no my_chat_member): we learn it from the 403 on sending.
+    await h.sandbox.block(user, notify=False)
     await h.sandbox.send_text(user, "hallo?")  # the bot's answer is refused with 403
 
     async def unreachable() -> None:
@@ -287,3 +289,22 @@ async def test_blocked_participant_is_marked_unreachable(harness: Harness) -> No
 
 def _unused() -> uuid.UUID:
     return uuid.uuid4()
+
+
+async def test_block_and_unblock_are_tracked_from_telegram(harness: Harness) -> None:
+    h, user = harness, 3009
+    await _onboard(h, user)
+
+    def state(expected: bool) -> Any:
+        async def check() -> None:
+            async with h.container.uow_factory() as uow:
+                participant = await participant_for_user(uow, user)
+            assert participant is not None and participant.unreachable is expected
+
+        return check
+
+    await h.sandbox.block(user)  # Telegram sends my_chat_member "kicked"
+    await eventually(state(True))
+    await h.sandbox.unblock(user)
+    await eventually(state(False))
+    await _assert_wire_is_clean(h)

@@ -117,3 +117,24 @@ async def test_a_repeated_update_is_handled_once(webhook_harness: tuple[Harness,
         assert len(sent) == 1
 
     await eventually(answered_once)
+
+
+async def test_an_update_that_cannot_be_handled_is_kept_failed_not_retried(
+    webhook_harness: tuple[Harness, str],
+) -> None:
+    h, endpoint = webhook_harness
+    broken = {"update_id": 9_200_000, "message": {"text": "no chat, no date"}}
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            endpoint, json=broken, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+    assert response.status_code == 200  # stored: Telegram must not resend it forever
+
+    async def failed() -> None:
+        async with h.container.uow_factory() as uow:
+            row = await uow.session.get(TelegramUpdateRow, 9_200_000)  # type: ignore[attr-defined]
+        assert row is not None and row.status == "failed" and row.payload_ct is not None
+
+    await eventually(failed)
+    assert h.container.pipeline is not None
+    assert await h.container.pipeline.recover() == 0

@@ -36,8 +36,17 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             data["uow"] = uow
             data["participant"] = participant
             data["t"] = ctx.i18n.get(locale)
-            result = await handler(event, data)
             inbox_id = data.get("inbox_update_id")
+            try:
+                result = await handler(event, data)
+            except Exception:
+                # Nothing of the handler's work is kept; the update is marked failed (kept,
+                # encrypted, for the operator) so it is not retried in a loop.
+                await uow.rollback()
+                if inbox_id is not None:
+                    await uow.updates.mark_done(inbox_id, ctx.clock.now(), failed=True)
+                    await uow.commit()
+                raise
             if inbox_id is not None:
                 await uow.updates.mark_done(inbox_id, ctx.clock.now())
             await uow.commit()

@@ -68,6 +68,7 @@ class UpdatePipeline:
         self.shared_locks = shared_locks
         self._slots = asyncio.Semaphore(concurrency)
         self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._chat_users: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def accept(self, update: Mapping[str, Any]) -> bool:
@@ -96,6 +97,7 @@ class UpdatePipeline:
     async def handle(self, update_id: int, update: dict[str, Any]) -> None:
         key = chat_key(update)
         lock = self._chat_locks.setdefault(key, asyncio.Lock())
+        self._chat_users[key] = self._chat_users.get(key, 0) + 1
         started = time.perf_counter()
         try:
             async with self._slots, lock:
@@ -108,13 +110,21 @@ class UpdatePipeline:
         except Exception:
             UPDATES.labels("failed").inc()
             log.exception("update.unhandled_error", update_id=update_id)
+            await self._mark_failed(update_id)
+        finally:
+            HANDLING.observe(time.perf_counter() - started)
+            self._chat_users[key] -= 1
+            if not self._chat_users[key]:  # nobody else waits for this chat: forget its lock
+                del self._chat_users[key]
+                self._chat_locks.pop(key, None)
+
+    async def _mark_failed(self, update_id: int) -> None:
+        try:
             async with self.uow_factory() as uow:
                 await uow.updates.mark_done(update_id, self.clock.now(), failed=True)
                 await uow.commit()
-        finally:
-            HANDLING.observe(time.perf_counter() - started)
-            if not lock.locked() and key in self._chat_locks and not lock._waiters:
-                self._chat_locks.pop(key, None)
+        except Exception:
+            log.warning("update.mark_failed_failed", update_id=update_id)
 
     async def recover(self, *, limit: int = 1000) -> int:
         """Handle updates whose handler died (after a crash or on another replica)."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import structlog
 from aiogram import Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
+from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.texts import fallback_text, main_menu, no_code_text
 from wzt_bot.domain.models import Participant
+from wzt_bot.domain.ports import UnitOfWork
+from wzt_bot.domain.services.onboarding import mark_reachable, mark_unreachable
 from wzt_bot.i18n import Translator
 
 log = structlog.get_logger(__name__)
@@ -47,8 +50,22 @@ async def on_unknown_callback(
         )
 
 
+async def on_my_chat_member(
+    event: ChatMemberUpdated, participant: Participant | None, uow: UnitOfWork, ctx: BotContext
+) -> None:
+    """Telegram tells us when a participant blocks (or unblocks) the bot."""
+    if event.chat.type != "private" or participant is None:
+        return
+    status = event.new_chat_member.status
+    if status in {"kicked", "left"}:
+        await mark_unreachable(uow, ctx.clock, event.from_user.id)
+    elif status == "member":
+        await mark_reachable(uow, ctx.clock, participant)
+
+
 def build_router() -> Router:
     router = Router(name="fallback")
+    router.my_chat_member.register(on_my_chat_member)
     router.edited_message.register(on_edited)
     router.message.register(on_anything_else)
     router.callback_query.register(on_unknown_callback)
