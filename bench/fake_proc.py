@@ -7,14 +7,14 @@ with the real Telegram. Keeping the fake in its own process keeps its own CPU co
 server, request parsing, JSON) out of the bot's process, so the throughput figures are the
 bot's, not the bot's plus the fake's.
 
-The parent talks to the child over a ``multiprocessing`` pipe, see :class:`FakeProcess`.
+The parent talks to the child over a pipe, see ``bench.proc``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
+import gc
 import os
 import socket
 import time
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from bench.proc import serve
 from wzt_bot.sandbox.fake_telegram import FakeTelegram
 from wzt_bot.sandbox.params import Params
 
@@ -178,74 +179,29 @@ async def _serve(conn: Connection, token: str, username: str, nodelay: bool) -> 
         bot_token=token, bot_username=username, enforce_rates=False, nodelay=nodelay
     )
     await fake.start()
-    loop = asyncio.get_running_loop()
-    conn.send(("ready", fake.base_url))
-    try:
-        while True:
-            command, arg = await loop.run_in_executor(None, conn.recv)
-            if command == "users":
-                for chat_id in arg:
-                    fake.create_user(chat_id, first_name=f"Deelnemer {chat_id}", language_code="nl")
-                conn.send(("ok", None))
-            elif command == "load":
-                plan = {int(chat): list(texts) for chat, texts in arg["plan"].items()}
-                conn.send(("ok", await run_load(fake, plan, arg["mode"])))
-            elif command == "stop":
-                break
-            else:
-                conn.send(("error", f"unknown command {command!r}"))
-    finally:
+
+    async def users(chat_ids: list[int]) -> None:
+        for chat_id in chat_ids:
+            fake.create_user(chat_id, first_name=f"Deelnemer {chat_id}", language_code="nl")
+
+    async def load(arg: JSON) -> JSON:
+        plan = {int(chat): list(texts) for chat, texts in arg["plan"].items()}
+        # The fake is the harness, not the system under test: no garbage collector pauses
+        # of its own (its chat histories grow with every message) in the measured part.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        try:
+            return await run_load(fake, plan, str(arg["mode"]))
+        finally:
+            gc.enable()
+
+    async def stop(_: Any) -> None:
         await fake.stop()
-        conn.send(("stopped", None))
+
+    await serve(conn, {"users": users, "load": load, "stop": stop}, ready=fake.base_url)
 
 
-def child_main(conn: Connection, token: str, username: str, nodelay: bool) -> None:
-    """Entry point of the child process."""
+def fake_main(conn: Connection, token: str, username: str, nodelay: bool) -> None:
+    """Entry point of the fake Telegram child process (see ``proc.ChildProcess``)."""
     asyncio.run(_serve(conn, token, username, nodelay))
-
-
-class FakeProcess:
-    """The parent's handle on the child: start, ask (without blocking the event loop), stop."""
-
-    def __init__(self, token: str, username: str, *, nodelay: bool = True) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child_conn = ctx.Pipe()
-        self._proc = ctx.Process(
-            target=child_main,
-            args=(child_conn, token, username, nodelay),
-            name="bench-fake-telegram",
-        )
-        self.base_url = ""
-
-    async def start(self) -> str:
-        self._proc.start()
-        kind, base_url = await self._recv(timeout=60)
-        assert kind == "ready", kind
-        self.base_url = str(base_url)
-        return self.base_url
-
-    async def _recv(self, timeout: float) -> tuple[str, Any]:
-        loop = asyncio.get_running_loop()
-        ready = await loop.run_in_executor(None, self._conn.poll, timeout)
-        if not ready:
-            raise TimeoutError(f"the fake Telegram process did not answer in {timeout:.0f} s")
-        message: tuple[str, Any] = self._conn.recv()
-        return message
-
-    async def call(self, command: str, arg: Any, timeout: float = 600) -> Any:
-        self._conn.send((command, arg))
-        kind, value = await self._recv(timeout)
-        if kind != "ok":
-            raise RuntimeError(f"fake Telegram process: {kind}: {value}")
-        return value
-
-    async def stop(self) -> None:
-        if self._proc.is_alive():
-            with contextlib.suppress(OSError, TimeoutError):
-                self._conn.send(("stop", None))
-                await self._recv(timeout=15)
-        await asyncio.get_running_loop().run_in_executor(None, self._proc.join, 10)
-        if self._proc.is_alive():
-            self._proc.terminate()
-            self._proc.join(5)
-        self._conn.close()

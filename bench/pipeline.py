@@ -4,10 +4,12 @@
                                        [--mode closed|burst] [--quick] [--record] [--profile]
 
 For every backend the echo bot and the real bot (``wiring.Container`` + ``run_parts``,
-polling) run one after the other, in this process, each against a fresh fake Telegram in a
-child process (see ``bench/fake_proc.py``). Every simulated participant is linked (invite
-redeemed, language chosen, consent given) and sends a mix of free text and menu presses; each
-update is stored encrypted, handled in one transaction and answered with one sendMessage.
+polling) run one after the other in this run, each in a process of its own
+(``bench/bot_proc.py``), each against a fresh fake Telegram in another process
+(``bench/fake_proc.py``); this process only prepares the database and orchestrates. Every
+simulated participant is linked (invite redeemed, language chosen, consent given) and sends a
+mix of free text and menu presses; each update is stored encrypted, handled in one
+transaction and answered with one sendMessage.
 
 Reported per bot: updates per second (handled updates / wall time from the first injection
 to the last reply), latency per update (reply seen by the fake minus injection) p50/p99/max,
@@ -20,34 +22,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import cProfile
-import io
 import math
 import os
 import platform
-import pstats
 import random
-import re
 import secrets
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import Message
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.fake_proc import FakeProcess
+from bench.bot_proc import echo_main, wzt_main
+from bench.fake_proc import fake_main
+from bench.proc import ChildProcess, MachineMeter, machine_busy
 from wzt_bot.bot.texts import MenuItem, menu_label
 from wzt_bot.config import Settings
 from wzt_bot.db.migrate import upgrade_head_async
@@ -56,7 +51,7 @@ from wzt_bot.domain.models import ConsentKind, Role
 from wzt_bot.domain.services import admin, onboarding, participants
 from wzt_bot.i18n import I18n
 from wzt_bot.logging_setup import configure_logging
-from wzt_bot.wiring import Container, run_parts
+from wzt_bot.wiring import Container
 
 TOKEN = "777000:BENCH-pipeline-token"  # noqa: S105 - only valid on the fake Bot API
 BOT_USERNAME = "wzt_bench_bot"
@@ -128,48 +123,6 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-def machine_busy(seconds: float) -> float:
-    """Busy fraction of all cores over the next ``seconds`` (blocking; before the runs)."""
-    meter = CpuMeter()
-    meter.start()
-    time.sleep(seconds)
-    return meter.stop()[2]
-
-
-class CpuMeter:
-    """CPU seconds of this process and busy fraction of the whole machine over an interval."""
-
-    def __init__(self) -> None:
-        self._proc = self._machine = (0.0, 0.0)
-        self._thread = 0.0
-
-    @staticmethod
-    def _machine_ticks() -> tuple[float, float]:
-        try:
-            fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-        except OSError:
-            return 0.0, 0.0
-        values = [float(v) for v in fields]
-        idle = values[3] + (values[4] if len(values) > 4 else 0.0)
-        return sum(values) - idle, sum(values)
-
-    def start(self) -> None:
-        times = os.times()
-        self._proc = (times.user + times.system, time.perf_counter())
-        self._thread = time.thread_time()
-        self._machine = self._machine_ticks()
-
-    def stop(self) -> tuple[float, float, float]:
-        """(this process' CPU seconds, of which in the calling (event loop) thread,
-        machine busy fraction 0..1 over all cores)."""
-        times = os.times()
-        thread = time.thread_time() - self._thread
-        busy0, total0 = self._machine
-        busy1, total1 = self._machine_ticks()
-        machine = (busy1 - busy0) / (total1 - total0) if total1 > total0 else 0.0
-        return times.user + times.system - self._proc[0], thread, machine
-
-
 @dataclass
 class RunResult:
     bot: str
@@ -232,82 +185,35 @@ class RunResult:
         )
 
 
-class Probe(Protocol):
-    """Switched on for the measured part of a run only (not during the warm-up)."""
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-class SqlCounter:
-    """Counts the SQL statements and commits the bot sends, by kind and table."""
-
-    _TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.counts: Counter[str] = Counter()
-        self.active = False
-        event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
-        event.listen(engine.sync_engine, "commit", self._on_commit)
-
-    @classmethod
-    def kind(cls, statement: str) -> str:
-        words = statement.split(None, 2)
-        verb = words[0].upper() if words else "?"
-        if verb in ("SAVEPOINT", "RELEASE", "ROLLBACK"):
-            return verb
-        table = cls._TABLE.search(statement)
-        return f"{verb} {table.group(1)}" if table else verb
-
-    def _on_execute(self, *args: Any) -> None:
-        if self.active:
-            self.counts[self.kind(str(args[2]))] += 1
-
-    def _on_commit(self, *args: Any) -> None:
-        if self.active:
-            self.counts["COMMIT"] += 1
-
-    def start(self) -> None:
-        self.active = True
-
-    def stop(self) -> None:
-        self.active = False
+async def start_fake(chats: list[int], nodelay: bool) -> tuple[ChildProcess, str]:
+    fake = ChildProcess(fake_main, (TOKEN, BOT_USERNAME, nodelay), "fake-telegram")
+    base_url = str(await fake.start())
+    await fake.call("users", chats)
+    return fake, base_url
 
 
-class Profiler:
-    def __init__(self) -> None:
-        self.profile = cProfile.Profile()
-
-    def start(self) -> None:
-        self.profile.enable()
-
-    def stop(self) -> None:
-        self.profile.disable()
+@dataclass(frozen=True)
+class Workload:
+    warmup: Plan
+    plan: Plan
+    mode: str = "closed"
+    nodelay: bool = True
+    gc_freeze: bool = False
 
 
 async def measured_load(
-    fake: FakeProcess,
-    bot: str,
-    backend: str,
-    warmup: Plan,
-    plan: Plan,
-    mode: str,
-    probes: tuple[Probe, ...] = (),
+    fake: ChildProcess, bot: ChildProcess, name: str, backend: str, work: Workload
 ) -> RunResult:
-    await fake.call("load", {"plan": warmup, "mode": "closed"})
-    meter = CpuMeter()
-    for probe in probes:
-        probe.start()
-    meter.start()
-    try:
-        raw: dict[str, Any] = await fake.call("load", {"plan": plan, "mode": mode})
-    finally:
-        bot_cpu, loop_cpu, machine = meter.stop()
-        for probe in probes:
-            probe.stop()
+    """Warm up (not counted), then the measured load with the bot's meters on."""
+    await fake.call("load", {"plan": work.warmup, "mode": "closed"})
+    machine = MachineMeter()
+    await bot.call("measure", {"gc_freeze": work.gc_freeze})
+    machine.start()
+    raw: dict[str, Any] = await fake.call("load", {"plan": work.plan, "mode": work.mode})
+    busy = machine.stop()
+    measured: dict[str, Any] = await bot.call("measured")
     return RunResult(
-        bot=bot,
+        bot=name,
         backend=backend,
         injected=int(raw["injected"]),
         answered=int(raw["answered"]),
@@ -316,38 +222,27 @@ async def measured_load(
         not_ok={str(k): int(v) for k, v in raw["not_ok"].items()},
         extra_replies=int(raw["extra_replies"]),
         calls={str(k): int(v) for k, v in raw["calls"].items()},
-        bot_cpu_seconds=bot_cpu,
-        loop_cpu_seconds=loop_cpu,
+        bot_cpu_seconds=float(measured["cpu_seconds"]),
+        loop_cpu_seconds=float(measured["loop_cpu_seconds"]),
         fake_cpu_seconds=float(raw["fake_cpu_seconds"]),
-        machine_busy=machine,
+        machine_busy=busy,
+        sql={str(k): int(v) for k, v in measured.get("sql", {}).items()},
     )
 
 
 # --------------------------------------------------------------------------- the echo bot
 
 
-async def run_echo(
-    backend: str, warmup: Plan, plan: Plan, mode: str, nodelay: bool = True
-) -> RunResult:
+async def run_echo(backend: str, work: Workload) -> RunResult:
     """A bare aiogram Dispatcher that answers every text with the same text."""
-    fake = FakeProcess(TOKEN, BOT_USERNAME, nodelay=nodelay)
-    base_url = await fake.start()
+    fake, base_url = await start_fake(list(work.plan), work.nodelay)
     try:
-        await fake.call("users", list(plan))
-        bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
-        dp = Dispatcher()
-
-        @dp.message()
-        async def echo(message: Message) -> None:
-            await message.answer(message.text or "?")
-
-        polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False))
+        bot = ChildProcess(echo_main, (TOKEN, base_url), "echo-bot")
+        await bot.start()
         try:
-            return await measured_load(fake, "echo", backend, warmup, plan, mode)
+            return await measured_load(fake, bot, "echo", backend, work)
         finally:
-            with contextlib.suppress(RuntimeError):
-                await dp.stop_polling()
-            await asyncio.wait_for(polling, timeout=30)
+            await bot.stop()
     finally:
         await fake.stop()
 
@@ -356,7 +251,7 @@ async def run_echo(
 
 
 @contextlib.asynccontextmanager
-async def fresh_database(backend: str) -> Any:
+async def fresh_database(backend: str) -> AsyncIterator[str]:
     """A migrated, empty database for one run: a SQLite file or the wzt_bench database."""
     if backend.startswith("sqlite"):
         with tempfile.TemporaryDirectory(prefix="wzt-bench-") as tmp:
@@ -433,67 +328,42 @@ async def stored_updates(container: Container) -> dict[str, int]:
         return {str(status): int(count) for status, count in rows.all()}
 
 
-async def run_wzt(
-    backend: str,
-    warmup: Plan,
-    plan: Plan,
-    mode: str,
-    profile: Path | None = None,
-    nodelay: bool = True,
-) -> RunResult:
+async def run_wzt(backend: str, work: Workload, profile: Path | None = None) -> RunResult:
     """The real bot as `wzt-bot run bot` builds it, polling the fake Bot API."""
     with_redis = backend.endswith("+redis")
     if with_redis:
         await flush_bench_redis()
-    fake = FakeProcess(TOKEN, BOT_USERNAME, nodelay=nodelay)
-    base_url = await fake.start()
+    chats = list(work.plan)
+    fake, base_url = await start_fake(chats, work.nodelay)
     try:
-        await fake.call("users", list(plan))
         async with fresh_database(backend) as url:
-            settings = Settings(
-                database_url=url,
-                secret_key="bench-" + secrets.token_urlsafe(40),
-                bot_token=TOKEN,
-                telegram_api_url=base_url,
-                bot_username=BOT_USERNAME,
-                redis_url=REDIS_URL if with_redis else None,
-                telegram_global_rate=WIDE_OPEN,
-                telegram_chat_rate=WIDE_OPEN,
-                telegram_chat_burst=WIDE_OPEN,
-                _env_file=None,  # type: ignore[call-arg]
-            )
+            values: dict[str, Any] = {
+                "database_url": url,
+                "secret_key": "bench-" + secrets.token_urlsafe(40),
+                "bot_token": TOKEN,
+                "telegram_api_url": base_url,
+                "bot_username": BOT_USERNAME,
+                "redis_url": REDIS_URL if with_redis else None,
+                "telegram_global_rate": WIDE_OPEN,
+                "telegram_chat_rate": WIDE_OPEN,
+                "telegram_chat_burst": WIDE_OPEN,
+            }
+            settings = Settings(**values, _env_file=None)  # type: ignore[call-arg]
             async with Container.open(settings) as container:
-                await link_participants(container, list(plan))
-                sql = SqlCounter(container.engine)
-                profiler = Profiler() if profile else None
-                probes: tuple[Probe, ...] = (sql,) if profiler is None else (sql, profiler)
-                stop = asyncio.Event()
-                bot_task = asyncio.create_task(run_parts(container, stop, {"bot"}))
+                await link_participants(container, chats)
+                profile_path = (
+                    str(profile.with_name(f"{profile.name}-{backend}.pstats")) if profile else None
+                )
+                bot = ChildProcess(wzt_main, (values, profile_path), "wzt-bot")
+                await bot.start()
                 try:
-                    result = await measured_load(fake, "wzt", backend, warmup, plan, mode, probes)
+                    result = await measured_load(fake, bot, "wzt", backend, work)
                 finally:
-                    stop.set()
-                    await asyncio.wait_for(bot_task, timeout=30)
-                if profiler is not None and profile is not None:
-                    dump_profile(
-                        profiler.profile, profile.with_name(f"{profile.name}-{backend}.pstats")
-                    )
-                if container.pipeline is not None:
-                    await container.pipeline.drain(timeout=30)
-                result.sql = dict(sql.counts)
+                    await bot.stop()
                 result.stored = await stored_updates(container)
                 return result
     finally:
         await fake.stop()
-
-
-def dump_profile(profiler: cProfile.Profile, path: Path) -> None:
-    profiler.dump_stats(str(path))
-    for order in ("tottime", "cumulative"):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(30)
-        print(f"\n--- profile of the bot process, by {order} ({path}) ---")
-        print(out.getvalue())
 
 
 # --------------------------------------------------------------------------- report
@@ -635,11 +505,14 @@ unexpected extra replies (must be 0). Target: wzt ≥ 50% of the echo bot.
 the pipeline; Telegram's real limits (about 30 msg/s overall, 1 msg/s per chat) would cap
 both bots at the same figure and hide any difference.
 
-**Layout.** The fake Telegram and the simulated participants run in a child process, the bot
-under test in the benchmark process, so the fake's own CPU cost stays out of the bot's
-process (on 2 cores: one for each, PostgreSQL shares them). "closed" mode: each participant
-sends the next message as soon as the previous one is answered (so at most one update per
-chat in flight, all chats at once); "burst" mode injects every update at once.
+**Layout.** Each bot runs in a process of its own, as deployed (the echo bot's process
+imports aiogram only); the fake Telegram and the simulated participants run in another
+process, so the fake's own CPU cost stays out of the bot's (on 2 cores: one for each,
+PostgreSQL shares them); the benchmark's main process only prepares the database and
+orchestrates. The fake's garbage collector is off during the measured part (it is the
+harness); the bots' is left as it is. "closed" mode: each participant sends the next message
+as soon as the previous one is answered (so at most one update per chat in flight, all chats
+at once); "burst" mode injects every update at once.
 
 **Nagle.** The sandbox `FakeTelegram` as shipped answers every Bot API call about 40 ms late
 (Nagle's algorithm + delayed ACK: its listening socket is made with proto 0, so asyncio does
@@ -665,7 +538,8 @@ def record(
   counted), {args.repeat} round(s) per backend (the table shows the median round); mix 50%
   text / 25% "📋 Mijn plan" / 25% "🔒 Mijn gegevens", seed {args.seed}; bot rate limiter
   {WIDE_OPEN} msg/s, fake flood limits off; TCP_NODELAY on the fake's connections
-  {"off (--keep-nagle)" if args.keep_nagle else "on"}; Redis only for `+redis` backends
+  {"off (--keep-nagle)" if args.keep_nagle else "on"}; Redis only for `+redis` backends;
+  gc.freeze() in the bot processes: {"yes (--gc-freeze)" if args.gc_freeze else "no"}
 - Command: `.venv/bin/python -m bench.pipeline {" ".join(sys.argv[1:])}`
 
 {table(pairs)}
@@ -720,6 +594,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="leave the sandbox fake as it is: ~40 ms per Bot API call (see bench/fake_proc.py)",
     )
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="experiment: gc.freeze() in both bot processes after the warm-up",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.updates, args.chats = 300, 30
@@ -744,13 +623,13 @@ async def main_async(args: argparse.Namespace) -> int:
         print("  warning: something else is running; the figures will be noisy", flush=True)
     started = time.perf_counter()
     pairs: list[Pair] = []
-    nodelay = not args.keep_nagle
+    work = Workload(warmup, plan, args.mode, not args.keep_nagle, args.gc_freeze)
     for backend in args.backend_list:
         for round_no in range(1, args.repeat + 1):
-            echo = await run_echo(backend, warmup, plan, args.mode, nodelay)
+            echo = await run_echo(backend, work)
             print(echo.line(), flush=True)
             print(f"     Bot API calls per update: {echo.api_summary()}", flush=True)
-            wzt = await run_wzt(backend, warmup, plan, args.mode, args.profile, nodelay)
+            wzt = await run_wzt(backend, work, args.profile)
             print(wzt.line(), flush=True)
             print(f"     Bot API calls per update: {wzt.api_summary()}", flush=True)
             print(f"     SQL: {wzt.sql_summary()}", flush=True)

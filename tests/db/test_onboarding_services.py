@@ -235,3 +235,21 @@ async def test_update_inbox_stores_encrypted_and_once(container: Container) -> N
         assert row is not None and row.status == "done" and row.payload_ct is None
         assert await uow.updates.purge_before(later + timedelta(days=8)) == 1
         await uow.commit()
+
+
+async def test_polling_claims_and_failures_are_recorded(container: Container) -> None:
+    clock = FrozenClock(START)
+    async with container.uow_factory() as uow:
+        assert await uow.updates.recorded([10, 11, 12]) == set()
+        assert await uow.updates.claim(10, clock.now())
+        assert not await uow.updates.claim(10, clock.now())  # a repeat
+        await uow.updates.record_failed(11, '{"update_id": 11, "text": "geheim"}', clock.now())
+        await uow.updates.record_failed(11, '{"update_id": 11, "text": "geheim"}', clock.now())
+        await uow.commit()
+    async with container.uow_factory() as uow:
+        assert await uow.updates.recorded([10, 11, 12]) == {10, 11}
+        failed = await uow.session.get(TelegramUpdateRow, 11)  # type: ignore[attr-defined]
+        claimed = await uow.session.get(TelegramUpdateRow, 10)  # type: ignore[attr-defined]
+    assert failed is not None and failed.status == "failed"
+    assert failed.payload_ct is not None and b"geheim" not in failed.payload_ct
+    assert claimed is not None and claimed.status == "done" and claimed.payload_ct is None

@@ -17,14 +17,22 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class UnitOfWorkMiddleware(BaseMiddleware):
     """Opens the update's transaction, loads the participant and their translator.
 
-    The stored update is marked handled in the same transaction as the handler's changes,
-    so a crash before the commit leaves it pending and it is handled again, never half.
+    The pipeline says how the update reached us (`inbox_mode`):
+    - "stored" (webhook): it was stored before; it is marked handled in this transaction.
+    - "claim" (polling): it is recorded as handled in this transaction; a repeat finds the
+      record and is skipped. Telegram keeps it until the batch is committed. (One poller
+      per bot: Telegram refuses a second one, so a repeat never runs concurrently.)
+    Either way the handler's changes and "handled" commit together, or not at all.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         ctx: BotContext = data["ctx"]
         user: User | None = data.get("event_from_user")
+        inbox_id: int | None = data.get("inbox_update_id")
+        mode: str | None = data.get("inbox_mode")
         async with ctx.uow_factory() as uow:
+            if mode == "claim" and inbox_id is not None and await uow.updates.recorded([inbox_id]):
+                return None  # handled before: a repeat
             participant = await participant_for_user(uow, user.id) if user else None
             if participant is not None:
                 await mark_reachable(uow, ctx.clock, participant)
@@ -36,18 +44,22 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             data["uow"] = uow
             data["participant"] = participant
             data["t"] = ctx.i18n.get(locale)
-            inbox_id = data.get("inbox_update_id")
             try:
                 result = await handler(event, data)
             except Exception:
-                # Nothing of the handler's work is kept; the update is marked failed (kept,
-                # encrypted, for the operator) so it is not retried in a loop.
+                # Nothing of the handler's work is kept; the update is kept as failed
+                # (encrypted, for the operator) so it is not retried in a loop.
                 await uow.rollback()
-                if inbox_id is not None:
-                    await uow.updates.mark_done(inbox_id, ctx.clock.now(), failed=True)
+                payload = data.get("inbox_payload")
+                if inbox_id is not None and isinstance(payload, str):
+                    await uow.updates.record_failed(inbox_id, payload, ctx.clock.now())
                     await uow.commit()
                 raise
             if inbox_id is not None:
-                await uow.updates.mark_done(inbox_id, ctx.clock.now())
+                # Written last, so SQLite's single write lock is held only for the commit.
+                if mode == "stored":
+                    await uow.updates.mark_done(inbox_id, ctx.clock.now())
+                elif mode == "claim":
+                    await uow.updates.claim(inbox_id, ctx.clock.now())
             await uow.commit()
             return result

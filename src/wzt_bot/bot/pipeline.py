@@ -72,13 +72,13 @@ class UpdatePipeline:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def accept(self, update: Mapping[str, Any]) -> bool:
-        """Store the update and start handling it; False for a repeated update_id."""
+        """Webhook: store the update, then handle it; False for a repeated update_id."""
         update_id = update.get("update_id")
         if not isinstance(update_id, int):
             UPDATES.labels("malformed").inc()
             log.warning("update.malformed", reason="no integer update_id")
             return False
-        payload = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+        payload = _dump(update)
         async with self.uow_factory() as uow:
             stored = await uow.updates.store(update_id, payload, self.clock.now())
             await uow.commit()
@@ -86,31 +86,37 @@ class UpdatePipeline:
             UPDATES.labels("repeat").inc()
             log.info("update.repeat", update_id=update_id)
             return False
-        self._spawn(update_id, dict(update))
+        self._spawn(update_id, dict(update), payload, "stored")
         return True
 
-    def _spawn(self, update_id: int, update: dict[str, Any]) -> None:
-        task = asyncio.create_task(self.handle(update_id, update), name=f"update-{update_id}")
+    def _spawn(
+        self, update_id: int, update: dict[str, Any], payload: str, mode: str
+    ) -> asyncio.Task[None]:
+        task = asyncio.create_task(
+            self.handle(update_id, update, payload, mode), name=f"update-{update_id}"
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
-    async def handle(self, update_id: int, update: dict[str, Any]) -> None:
+    async def handle(self, update_id: int, update: dict[str, Any], payload: str, mode: str) -> None:
         key = chat_key(update)
         lock = self._chat_locks.setdefault(key, asyncio.Lock())
         self._chat_users[key] = self._chat_users.get(key, 0) + 1
         started = time.perf_counter()
+        extra = {"inbox_update_id": update_id, "inbox_mode": mode, "inbox_payload": payload}
         try:
             async with self._slots, lock:
                 if self.shared_locks is not None and key:
                     async with self.shared_locks.hold(key):
-                        await self.dp.feed_raw_update(self.bot, update, inbox_update_id=update_id)
+                        await self.dp.feed_raw_update(self.bot, update, **extra)
                 else:
-                    await self.dp.feed_raw_update(self.bot, update, inbox_update_id=update_id)
+                    await self.dp.feed_raw_update(self.bot, update, **extra)
             UPDATES.labels("handled").inc()
         except Exception:
             UPDATES.labels("failed").inc()
             log.exception("update.unhandled_error", update_id=update_id)
-            await self._mark_failed(update_id)
+            await self._record_failed(update_id, payload)
         finally:
             HANDLING.observe(time.perf_counter() - started)
             self._chat_users[key] -= 1
@@ -118,13 +124,13 @@ class UpdatePipeline:
                 del self._chat_users[key]
                 self._chat_locks.pop(key, None)
 
-    async def _mark_failed(self, update_id: int) -> None:
+    async def _record_failed(self, update_id: int, payload: str) -> None:
         try:
             async with self.uow_factory() as uow:
-                await uow.updates.mark_done(update_id, self.clock.now(), failed=True)
+                await uow.updates.record_failed(update_id, payload, self.clock.now())
                 await uow.commit()
         except Exception:
-            log.warning("update.mark_failed_failed", update_id=update_id)
+            log.warning("update.record_failed_failed", update_id=update_id)
 
     async def recover(self, *, limit: int = 1000) -> int:
         """Handle updates whose handler died (after a crash or on another replica)."""
@@ -139,7 +145,7 @@ class UpdatePipeline:
                 await uow.commit()
             if claimed:
                 recovered += 1
-                self._spawn(update_id, json.loads(payload))
+                self._spawn(update_id, json.loads(payload), payload, "stored")
         if recovered:
             log.info("update.recovered", count=recovered)
         return recovered
@@ -149,7 +155,10 @@ class UpdatePipeline:
             await asyncio.wait(set(self._tasks), timeout=timeout)
 
     async def poll(self, stop: asyncio.Event, *, timeout: int = 25) -> None:
-        """Long polling: getUpdates → accept. The offset moves on only after storing."""
+        """Long polling. Each batch is handled (and committed) before the next getUpdates
+        confirms it, so nothing is lost in a crash and nothing needs storing first: Telegram
+        gives unconfirmed updates again, and the handled-record in the database skips any
+        update that was committed already."""
         await self.bot(DeleteWebhook(drop_pending_updates=False))
         offset: int | None = None
         backoff = 1.0
@@ -167,14 +176,31 @@ class UpdatePipeline:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
+            if not updates:
+                continue
+            batch = []
             for update in updates:
-                try:
-                    await self.accept(
-                        update.model_dump(mode="json", exclude_none=True, by_alias=True)
-                    )
-                except Exception as exc:
-                    log.error("polling.store_failed", error=str(exc), update_id=update.update_id)
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 30.0)
-                    break  # the offset stays: Telegram gives this update again
-                offset = update.update_id + 1
+                raw = update.model_dump(mode="json", exclude_none=True, by_alias=True)
+                batch.append(self._spawn(update.update_id, raw, _dump(raw), "claim"))
+            await asyncio.wait(batch)
+            ids = [update.update_id for update in updates]
+            try:
+                async with self.uow_factory() as uow:
+                    recorded = await uow.updates.recorded(ids)
+            except Exception as exc:
+                recorded, error = set(), str(exc)
+            else:
+                error = ""
+            missing = [update_id for update_id in ids if update_id not in recorded]
+            if missing:
+                # Not confirmed: Telegram gives these again; what was committed is skipped.
+                offset = missing[0]
+                log.error("polling.not_recorded", update_ids=missing[:10], error=error)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+            else:
+                offset = ids[-1] + 1
+
+
+def _dump(update: Mapping[str, Any]) -> str:
+    return json.dumps(update, ensure_ascii=False, separators=(",", ":"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wzt_bot.crypto import Keyring
@@ -140,6 +142,17 @@ class SqlParticipantRepository(_Repo):
 
     async def get(self, participant_id: uuid.UUID) -> Participant | None:
         row = await self.s.get(ParticipantRow, participant_id)
+        return _participant(row) if row else None
+
+    async def get_by_telegram_user(self, telegram_user_id: int) -> Participant | None:
+        row = await self.s.scalar(
+            select(ParticipantRow)
+            .join(TelegramLinkRow, TelegramLinkRow.participant_id == ParticipantRow.id)
+            .where(
+                TelegramLinkRow.telegram_user_id == telegram_user_id,
+                TelegramLinkRow.unlinked_at.is_(None),
+            )
+        )
         return _participant(row) if row else None
 
     async def update(self, participant: Participant) -> None:
@@ -417,32 +430,60 @@ class SqlUpdateInbox(_Repo):
     def _context(update_id: int) -> bytes:
         return b"update:" + str(update_id).encode()
 
-    async def store(self, update_id: int, payload: str, received_at: datetime) -> bool:
-        if await self.s.get(TelegramUpdateRow, update_id) is not None:
-            return False
-        ct, key_id = self.keyring.encrypt(payload, context=self._context(update_id))
-        try:
-            async with self.s.begin_nested():
-                self.s.add(
-                    TelegramUpdateRow(
-                        update_id=update_id,
-                        received_at=received_at,
-                        payload_ct=ct,
-                        key_id=key_id,
-                        status="processing",
-                        claimed_at=received_at,
-                    )
-                )
-        except IntegrityError:
-            return False  # stored by a concurrent delivery of the same update
-        return True
+    def _insert(self) -> Any:
+        """INSERT with ON CONFLICT support for the session's database."""
+        if self.s.get_bind().dialect.name == "postgresql":
+            return pg_insert(TelegramUpdateRow)
+        return sqlite_insert(TelegramUpdateRow)
 
-    async def mark_done(self, update_id: int, at: datetime, *, failed: bool = False) -> None:
-        values: dict[str, object] = {"status": "failed" if failed else "done", "processed_at": at}
-        if not failed:  # a failed update keeps its (encrypted) payload for the operator
-            values |= {"payload_ct": None, "key_id": None}
+    async def store(self, update_id: int, payload: str, received_at: datetime) -> bool:
+        ct, key_id = self.keyring.encrypt(payload, context=self._context(update_id))
+        inserted = await self.s.scalar(
+            self._insert()
+            .values(
+                update_id=update_id,
+                received_at=received_at,
+                payload_ct=ct,
+                key_id=key_id,
+                status="processing",
+                claimed_at=received_at,
+            )
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(TelegramUpdateRow.update_id)
+        )
+        return inserted is not None
+
+    async def claim(self, update_id: int, at: datetime) -> bool:
+        inserted = await self.s.scalar(
+            self._insert()
+            .values(
+                update_id=update_id, received_at=at, status="done", claimed_at=at, processed_at=at
+            )
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(TelegramUpdateRow.update_id)
+        )
+        return inserted is not None
+
+    async def recorded(self, update_ids: Sequence[int]) -> set[int]:
+        rows = await self.s.scalars(
+            select(TelegramUpdateRow.update_id).where(TelegramUpdateRow.update_id.in_(update_ids))
+        )
+        return set(rows)
+
+    async def mark_done(self, update_id: int, at: datetime) -> None:
         await self.s.execute(
-            update(TelegramUpdateRow).where(TelegramUpdateRow.update_id == update_id).values(values)
+            update(TelegramUpdateRow)
+            .where(TelegramUpdateRow.update_id == update_id)
+            .values(status="done", processed_at=at, payload_ct=None, key_id=None)
+        )
+
+    async def record_failed(self, update_id: int, payload: str, at: datetime) -> None:
+        ct, key_id = self.keyring.encrypt(payload, context=self._context(update_id))
+        failed = {"status": "failed", "processed_at": at, "payload_ct": ct, "key_id": key_id}
+        await self.s.execute(
+            self._insert()
+            .values(update_id=update_id, received_at=at, claimed_at=at, **failed)
+            .on_conflict_do_update(index_elements=["update_id"], set_=failed)
         )
 
     async def claim_stale(self, update_id: int, *, stale_before: datetime, now: datetime) -> bool:

@@ -46,6 +46,10 @@ class StaffRepository(Protocol):
 class ParticipantRepository(Protocol):
     async def add(self, participant: Participant) -> None: ...
     async def get(self, participant_id: uuid.UUID) -> Participant | None: ...
+    async def get_by_telegram_user(self, telegram_user_id: int) -> Participant | None:
+        """The participant this Telegram account is linked to now."""
+        ...
+
     async def update(self, participant: Participant) -> None: ...
     async def list_for_teams(
         self, team_ids: frozenset[uuid.UUID] | None, *, offset: int, limit: int
@@ -135,14 +139,27 @@ class UpdateInbox(Protocol):
     """Incoming Telegram updates, stored before they are handled, each handled once."""
 
     async def store(self, update_id: int, payload: str, received_at: datetime) -> bool:
-        """Store an update, claimed by the caller; False when it was stored before (a repeat)."""
+        """Store an update (webhook), claimed by the caller; False for a repeat."""
+        ...
+
+    async def claim(self, update_id: int, at: datetime) -> bool:
+        """Record, inside the handler's transaction, that this update is handled (polling);
+        False when it was handled before."""
+        ...
+
+    async def record_failed(self, update_id: int, payload: str, at: datetime) -> None:
+        """Keep an update whose handling failed (encrypted), so it is not retried in a loop."""
         ...
 
     async def claim_stale(self, update_id: int, *, stale_before: datetime, now: datetime) -> bool:
         """Take over an update whose handler died (claimed before `stale_before`)."""
         ...
 
-    async def mark_done(self, update_id: int, at: datetime, *, failed: bool = False) -> None: ...
+    async def mark_done(self, update_id: int, at: datetime) -> None: ...
+
+    async def recorded(self, update_ids: Sequence[int]) -> set[int]:
+        """Which of these updates are handled, failed or stored (accounted for)."""
+        ...
 
     async def stale(self, stale_before: datetime, limit: int) -> Sequence[tuple[int, str]]:
         """Updates stored but not handled, claimed before `stale_before` (a crash), oldest first."""

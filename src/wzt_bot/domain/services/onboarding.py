@@ -105,10 +105,7 @@ async def redeem_invite(
 
 
 async def participant_for_user(uow: UnitOfWork, telegram_user_id: int) -> Participant | None:
-    link = await uow.links.active_for_user(telegram_user_id)
-    if link is None:
-        return None
-    return await uow.participants.get(link.participant_id)
+    return await uow.participants.get_by_telegram_user(telegram_user_id)
 
 
 async def set_locale(
