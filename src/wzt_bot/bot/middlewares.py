@@ -19,9 +19,9 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
     The pipeline says how the update reached us (`inbox_mode`):
     - "stored" (webhook): it was stored before; it is marked handled in this transaction.
-    - "claim" (polling): it is recorded as handled in this transaction; a repeat finds the
-      record and is skipped. Telegram keeps it until the batch is committed. (One poller
-      per bot: Telegram refuses a second one, so a repeat never runs concurrently.)
+    - "claim" (polling): it is recorded as handled in this transaction. Telegram keeps it
+      until the batch is committed; the pipeline skips repeats of recorded updates. (One
+      poller per bot: Telegram refuses a second one, so a repeat never runs concurrently.)
     Either way the handler's changes and "handled" commit together, or not at all.
     """
 
@@ -31,8 +31,6 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         inbox_id: int | None = data.get("inbox_update_id")
         mode: str | None = data.get("inbox_mode")
         async with ctx.uow_factory() as uow:
-            if mode == "claim" and inbox_id is not None and await uow.updates.recorded([inbox_id]):
-                return None  # handled before: a repeat
             participant = await participant_for_user(uow, user.id) if user else None
             if participant is not None:
                 await mark_reachable(uow, ctx.clock, participant)

@@ -178,12 +178,24 @@ class UpdatePipeline:
                 continue
             if not updates:
                 continue
+            ids = [update.update_id for update in updates]
+            try:
+                async with self.uow_factory() as uow:
+                    handled_before = await uow.updates.recorded(ids)
+            except Exception as exc:
+                log.error("polling.database_unavailable", error=str(exc), retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
             batch = []
             for update in updates:
+                if update.update_id in handled_before:
+                    UPDATES.labels("repeat").inc()
+                    continue
                 raw = update.model_dump(mode="json", exclude_none=True, by_alias=True)
                 batch.append(self._spawn(update.update_id, raw, _dump(raw), "claim"))
-            await asyncio.wait(batch)
-            ids = [update.update_id for update in updates]
+            if batch:
+                await asyncio.wait(batch)
             try:
                 async with self.uow_factory() as uow:
                     recorded = await uow.updates.recorded(ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 
 from aiogram.types import (
     InlineKeyboardButton,
@@ -56,13 +57,19 @@ def menu_label(t: Translator, item: MenuItem) -> str:
     return f"{emoji} {t(label)}"
 
 
-def main_menu(t: Translator) -> ReplyKeyboardMarkup:
+@functools.cache
+def _main_menu(t: Translator) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[[KeyboardButton(text=menu_label(t, item)) for item in row] for row in MENU_ROWS],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=t("Kies iets in het menu"),
     )
+
+
+def main_menu(t: Translator) -> ReplyKeyboardMarkup:
+    """The persistent main menu in the participant's language (built once per language)."""
+    return _main_menu(t)
 
 
 def menu_lookup(i18n: I18n) -> dict[str, MenuItem]:

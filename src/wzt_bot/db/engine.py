@@ -31,7 +31,9 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs |= {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, "pool_timeout": 10}
+        # No pre-ping (a round trip per checkout): a dropped connection raises once, SQLAlchemy
+        # then discards the pool, and the next unit of work reconnects. Recycle idle ones.
+        kwargs |= {"pool_size": 10, "max_overflow": 20, "pool_timeout": 10, "pool_recycle": 1800}
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
 

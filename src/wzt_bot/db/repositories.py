@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -145,15 +145,16 @@ class SqlParticipantRepository(_Repo):
         return _participant(row) if row else None
 
     async def get_by_telegram_user(self, telegram_user_id: int) -> Participant | None:
-        row = await self.s.scalar(
-            select(ParticipantRow)
-            .join(TelegramLinkRow, TelegramLinkRow.participant_id == ParticipantRow.id)
-            .where(
-                TelegramLinkRow.telegram_user_id == telegram_user_id,
-                TelegramLinkRow.unlinked_at.is_(None),
-            )
+        # Core columns, not ORM entities: this runs for every update.
+        participants = ParticipantRow.__table__
+        links = TelegramLinkRow.__table__
+        result = await self.s.execute(
+            select(*participants.c)
+            .join_from(participants, links, links.c.participant_id == participants.c.id)
+            .where(links.c.telegram_user_id == telegram_user_id, links.c.unlinked_at.is_(None))
         )
-        return _participant(row) if row else None
+        row = result.first()
+        return _participant(row) if row else None  # type: ignore[arg-type]
 
     async def update(self, participant: Participant) -> None:
         await self.s.execute(
@@ -432,9 +433,10 @@ class SqlUpdateInbox(_Repo):
 
     def _insert(self) -> Any:
         """INSERT with ON CONFLICT support for the session's database."""
+        table = cast("Table", TelegramUpdateRow.__table__)  # Core, not ORM: the hot path
         if self.s.get_bind().dialect.name == "postgresql":
-            return pg_insert(TelegramUpdateRow)
-        return sqlite_insert(TelegramUpdateRow)
+            return pg_insert(table)
+        return sqlite_insert(table)
 
     async def store(self, update_id: int, payload: str, received_at: datetime) -> bool:
         ct, key_id = self.keyring.encrypt(payload, context=self._context(update_id))

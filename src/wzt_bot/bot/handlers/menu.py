@@ -79,9 +79,10 @@ def build_menu_router(i18n: I18n) -> Router:
             return
         await dialog_manager.reset_stack()
         if item is MenuItem.MYDATA:
+            allowed = await checkins_allowed(uow, participant)
             await message.answer(
-                await my_data_text(uow, t, participant),
-                reply_markup=my_data_keyboard(t, await checkins_allowed(uow, participant)),
+                my_data_text(t, participant, allowed=allowed),
+                reply_markup=my_data_keyboard(t, allowed),
             )
             return
         await message.answer(coming_soon_text(t), reply_markup=contact_keyboard(t, item.value))
@@ -156,8 +157,7 @@ async def checkins_allowed(uow: UnitOfWork, participant: Participant) -> bool:
     return False
 
 
-async def my_data_text(uow: UnitOfWork, t: Translator, participant: Participant) -> str:
-    allowed = await checkins_allowed(uow, participant)
+def my_data_text(t: Translator, participant: Participant, *, allowed: bool) -> str:
     return "\n\n".join(
         (
             "\n".join(
