@@ -59,6 +59,21 @@ class Harness:
         return await self.sandbox.wait_for(chat_id, has, timeout=timeout)
 
 
+async def wait_button(h: Harness, chat_id: int, text: str, timeout: float = 10.0) -> None:
+    """Wait until the newest bot message with inline buttons offers `text`."""
+
+    def offered(history: dict[str, Any]) -> bool:
+        with_buttons = [
+            m
+            for m in history["messages"]
+            if m["from"] == "bot" and not m.get("deleted") and buttons(m)
+        ]
+        return bool(with_buttons) and text in buttons(with_buttons[-1])
+
+    offered.__name__ = f"button {text!r} offered"
+    await h.sandbox.wait_for(chat_id, offered, timeout=timeout)
+
+
 def buttons(message: dict[str, Any]) -> list[str]:
     markup = message.get("reply_markup") or {}
     return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]

@@ -60,7 +60,7 @@ class UpdatePipeline:
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
         *,
-        concurrency: int = 64,
+        concurrency: int = 16,  # below the database pool size: no waiting for connections
         shared_locks: ChatLocks | None = None,
     ) -> None:
         self.dp, self.bot = dispatcher, bot

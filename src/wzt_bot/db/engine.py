@@ -29,11 +29,13 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ensure_sqlite_dir(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if is_sqlite(url):
-        kwargs["connect_args"] = {"timeout": 30}
+        # SQLite has one writer at a time: a few steady connections (no overflow connections
+        # opened and closed under load) keep lock waits short.
+        kwargs |= {"connect_args": {"timeout": 30}, "pool_size": 4, "max_overflow": 0}
     else:
         # No pre-ping (a round trip per checkout): a dropped connection raises once, SQLAlchemy
         # then discards the pool, and the next unit of work reconnects. Recycle idle ones.
-        kwargs |= {"pool_size": 10, "max_overflow": 20, "pool_timeout": 10, "pool_recycle": 1800}
+        kwargs |= {"pool_size": 20, "max_overflow": 10, "pool_timeout": 10, "pool_recycle": 1800}
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,6 +122,33 @@ def _participant(row: ParticipantRow) -> Participant:
     )
 
 
+# Statements of the per-update hot path, built once (Core, not ORM entities).
+_PARTICIPANTS = cast("Table", ParticipantRow.__table__)
+_LINKS = cast("Table", TelegramLinkRow.__table__)
+_UPDATES = cast("Table", TelegramUpdateRow.__table__)
+_PARTICIPANT_BY_TELEGRAM_USER = (
+    select(*_PARTICIPANTS.c)
+    .join_from(_PARTICIPANTS, _LINKS, _LINKS.c.participant_id == _PARTICIPANTS.c.id)
+    .where(_LINKS.c.telegram_user_id == bindparam("user_id"), _LINKS.c.unlinked_at.is_(None))
+)
+_INSERT_UPDATE: dict[str, Any] = {
+    "postgresql": pg_insert(_UPDATES),
+    "sqlite": sqlite_insert(_UPDATES),
+}
+_CLAIM_UPDATE = {
+    dialect: insert.values(
+        update_id=bindparam("update_id"),
+        received_at=bindparam("at"),
+        claimed_at=bindparam("at"),
+        processed_at=bindparam("at"),
+        status="done",
+    )
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .returning(_UPDATES.c.update_id)
+    for dialect, insert in _INSERT_UPDATE.items()
+}
+
+
 class SqlParticipantRepository(_Repo):
     async def add(self, participant: Participant) -> None:
         self.s.add(
@@ -145,14 +172,7 @@ class SqlParticipantRepository(_Repo):
         return _participant(row) if row else None
 
     async def get_by_telegram_user(self, telegram_user_id: int) -> Participant | None:
-        # Core columns, not ORM entities: this runs for every update.
-        participants = ParticipantRow.__table__
-        links = TelegramLinkRow.__table__
-        result = await self.s.execute(
-            select(*participants.c)
-            .join_from(participants, links, links.c.participant_id == participants.c.id)
-            .where(links.c.telegram_user_id == telegram_user_id, links.c.unlinked_at.is_(None))
-        )
+        result = await self.s.execute(_PARTICIPANT_BY_TELEGRAM_USER, {"user_id": telegram_user_id})
         row = result.first()
         return _participant(row) if row else None  # type: ignore[arg-type]
 
@@ -431,12 +451,12 @@ class SqlUpdateInbox(_Repo):
     def _context(update_id: int) -> bytes:
         return b"update:" + str(update_id).encode()
 
+    def _dialect(self) -> str:
+        return "postgresql" if self.s.get_bind().dialect.name == "postgresql" else "sqlite"
+
     def _insert(self) -> Any:
         """INSERT with ON CONFLICT support for the session's database."""
-        table = cast("Table", TelegramUpdateRow.__table__)  # Core, not ORM: the hot path
-        if self.s.get_bind().dialect.name == "postgresql":
-            return pg_insert(table)
-        return sqlite_insert(table)
+        return _INSERT_UPDATE[self._dialect()]
 
     async def store(self, update_id: int, payload: str, received_at: datetime) -> bool:
         ct, key_id = self.keyring.encrypt(payload, context=self._context(update_id))
@@ -457,12 +477,7 @@ class SqlUpdateInbox(_Repo):
 
     async def claim(self, update_id: int, at: datetime) -> bool:
         inserted = await self.s.scalar(
-            self._insert()
-            .values(
-                update_id=update_id, received_at=at, status="done", claimed_at=at, processed_at=at
-            )
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(TelegramUpdateRow.update_id)
+            _CLAIM_UPDATE[self._dialect()], {"update_id": update_id, "at": at}
         )
         return inserted is not None
 

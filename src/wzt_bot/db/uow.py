@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,27 +22,76 @@ from wzt_bot.db.repositories import (
     SqlUpdateInbox,
 )
 
+R = TypeVar("R")
+_NEEDS_KEYRING: frozenset[type] = frozenset({SqlFlagRepository, SqlUpdateInbox})
+
 
 class SqlUnitOfWork:
+    """Repositories are made on first use: most updates touch only one or two of them."""
+
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], keyring: Keyring) -> None:
         self._sessionmaker = sessionmaker
         self._keyring = keyring
         self._session: AsyncSession | None = None
+        self._repos: dict[type, Any] = {}
+
+    def _repo(self, cls: type[R]) -> R:
+        repo = self._repos.get(cls)
+        if repo is None:
+            repo = self._repos[cls] = (
+                cls(self.session, self._keyring)  # type: ignore[call-arg]
+                if cls in _NEEDS_KEYRING
+                else cls(self.session)  # type: ignore[call-arg]
+            )
+        return cast("R", repo)
+
+    @property
+    def networks(self) -> SqlNetworkRepository:
+        return self._repo(SqlNetworkRepository)
+
+    @property
+    def teams(self) -> SqlTeamRepository:
+        return self._repo(SqlTeamRepository)
+
+    @property
+    def staff(self) -> SqlStaffRepository:
+        return self._repo(SqlStaffRepository)
+
+    @property
+    def participants(self) -> SqlParticipantRepository:
+        return self._repo(SqlParticipantRepository)
+
+    @property
+    def invites(self) -> SqlInviteRepository:
+        return self._repo(SqlInviteRepository)
+
+    @property
+    def invite_attempts(self) -> SqlInviteAttemptRepository:
+        return self._repo(SqlInviteAttemptRepository)
+
+    @property
+    def links(self) -> SqlTelegramLinkRepository:
+        return self._repo(SqlTelegramLinkRepository)
+
+    @property
+    def consents(self) -> SqlConsentRepository:
+        return self._repo(SqlConsentRepository)
+
+    @property
+    def flags(self) -> SqlFlagRepository:
+        return self._repo(SqlFlagRepository)
+
+    @property
+    def audit(self) -> SqlAuditRepository:
+        return self._repo(SqlAuditRepository)
+
+    @property
+    def updates(self) -> SqlUpdateInbox:
+        return self._repo(SqlUpdateInbox)
 
     async def __aenter__(self) -> Self:
-        s = self._sessionmaker()
-        self._session = s
-        self.networks = SqlNetworkRepository(s)
-        self.teams = SqlTeamRepository(s)
-        self.staff = SqlStaffRepository(s)
-        self.participants = SqlParticipantRepository(s)
-        self.invites = SqlInviteRepository(s)
-        self.invite_attempts = SqlInviteAttemptRepository(s)
-        self.links = SqlTelegramLinkRepository(s)
-        self.consents = SqlConsentRepository(s)
-        self.flags = SqlFlagRepository(s, self._keyring)
-        self.audit = SqlAuditRepository(s)
-        self.updates = SqlUpdateInbox(s, self._keyring)
+        self._session = self._sessionmaker()
+        self._repos.clear()
         return self
 
     async def __aexit__(
