@@ -52,6 +52,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 if inbox_id is not None and isinstance(payload, str):
                     await uow.updates.record_failed(inbox_id, payload, ctx.clock.now())
                     await uow.commit()
+                    _recorded(data)
                 raise
             if inbox_id is not None:
                 # Written last, so SQLite's single write lock is held only for the commit.
@@ -60,4 +61,12 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 elif mode == "claim":
                     await uow.updates.claim(inbox_id, ctx.clock.now())
             await uow.commit()
+            _recorded(data)
             return result
+
+
+def _recorded(data: dict[str, Any]) -> None:
+    """Tell the pipeline this update's outcome is committed."""
+    outcome = data.get("inbox_outcome")
+    if isinstance(outcome, dict):
+        outcome["recorded"] = True

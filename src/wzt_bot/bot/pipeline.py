@@ -69,7 +69,7 @@ class UpdatePipeline:
         self._slots = asyncio.Semaphore(concurrency)
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._chat_users: dict[int, int] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[bool]] = set()
 
     async def accept(self, update: Mapping[str, Any]) -> bool:
         """Webhook: store the update, then handle it; False for a repeated update_id."""
@@ -91,7 +91,7 @@ class UpdatePipeline:
 
     def _spawn(
         self, update_id: int, update: dict[str, Any], payload: str, mode: str
-    ) -> asyncio.Task[None]:
+    ) -> asyncio.Task[bool]:
         task = asyncio.create_task(
             self.handle(update_id, update, payload, mode), name=f"update-{update_id}"
         )
@@ -99,12 +99,19 @@ class UpdatePipeline:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def handle(self, update_id: int, update: dict[str, Any], payload: str, mode: str) -> None:
+    async def handle(self, update_id: int, update: dict[str, Any], payload: str, mode: str) -> bool:
+        """Handle one update; True once its outcome (handled or failed) is in the database."""
         key = chat_key(update)
         lock = self._chat_locks.setdefault(key, asyncio.Lock())
         self._chat_users[key] = self._chat_users.get(key, 0) + 1
         started = time.perf_counter()
-        extra = {"inbox_update_id": update_id, "inbox_mode": mode, "inbox_payload": payload}
+        outcome = {"recorded": False}  # set by the unit-of-work middleware after its commit
+        extra = {
+            "inbox_update_id": update_id,
+            "inbox_mode": mode,
+            "inbox_payload": payload,
+            "inbox_outcome": outcome,
+        }
         try:
             async with self._slots, lock:
                 if self.shared_locks is not None and key:
@@ -116,21 +123,27 @@ class UpdatePipeline:
         except Exception:
             UPDATES.labels("failed").inc()
             log.exception("update.unhandled_error", update_id=update_id)
-            await self._record_failed(update_id, payload)
         finally:
             HANDLING.observe(time.perf_counter() - started)
             self._chat_users[key] -= 1
             if not self._chat_users[key]:  # nobody else waits for this chat: forget its lock
                 del self._chat_users[key]
                 self._chat_locks.pop(key, None)
+        if not outcome["recorded"]:
+            # Failed before or outside the unit of work (or its commit failed): keep it as
+            # failed, so it is neither lost nor retried in a loop.
+            outcome["recorded"] = await self._record_failed(update_id, payload)
+        return outcome["recorded"]
 
-    async def _record_failed(self, update_id: int, payload: str) -> None:
+    async def _record_failed(self, update_id: int, payload: str) -> bool:
         try:
             async with self.uow_factory() as uow:
                 await uow.updates.record_failed(update_id, payload, self.clock.now())
                 await uow.commit()
-        except Exception:
+        except Exception:  # e.g. the database is down: Telegram or recovery gives it again
             log.warning("update.record_failed_failed", update_id=update_id)
+            return False
+        return True
 
     async def recover(self, *, limit: int = 1000) -> int:
         """Handle updates whose handler died (after a crash or on another replica)."""
@@ -161,6 +174,7 @@ class UpdatePipeline:
         update that was committed already."""
         await self.bot(DeleteWebhook(drop_pending_updates=False))
         offset: int | None = None
+        may_repeat = True
         backoff = 1.0
         while not stop.is_set():
             try:
@@ -179,39 +193,34 @@ class UpdatePipeline:
             if not updates:
                 continue
             ids = [update.update_id for update in updates]
-            try:
-                async with self.uow_factory() as uow:
-                    handled_before = await uow.updates.recorded(ids)
-            except Exception as exc:
-                log.error("polling.database_unavailable", error=str(exc), retry_in=backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            batch = []
+            handled_before: set[int] = set()
+            if may_repeat:  # only after a start or a failed batch can Telegram repeat one
+                try:
+                    async with self.uow_factory() as uow:
+                        handled_before = await uow.updates.recorded(ids)
+                except Exception as exc:
+                    log.error("polling.database_unavailable", error=str(exc), retry_in=backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 30.0)
+                    continue
+            tasks: dict[int, asyncio.Task[bool]] = {}
             for update in updates:
                 if update.update_id in handled_before:
                     UPDATES.labels("repeat").inc()
                     continue
                 raw = update.model_dump(mode="json", exclude_none=True, by_alias=True)
-                batch.append(self._spawn(update.update_id, raw, _dump(raw), "claim"))
-            if batch:
-                await asyncio.wait(batch)
-            try:
-                async with self.uow_factory() as uow:
-                    recorded = await uow.updates.recorded(ids)
-            except Exception as exc:
-                recorded, error = set(), str(exc)
-            else:
-                error = ""
-            missing = [update_id for update_id in ids if update_id not in recorded]
+                tasks[update.update_id] = self._spawn(update.update_id, raw, _dump(raw), "claim")
+            if tasks:
+                await asyncio.wait(tasks.values())
+            missing = [i for i in ids if i in tasks and not tasks[i].result()]
             if missing:
                 # Not confirmed: Telegram gives these again; what was committed is skipped.
-                offset = missing[0]
-                log.error("polling.not_recorded", update_ids=missing[:10], error=error)
+                offset, may_repeat = missing[0], True
+                log.error("polling.not_recorded", update_ids=missing[:10], retry_in=backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
             else:
-                offset = ids[-1] + 1
+                offset, may_repeat = ids[-1] + 1, False
 
 
 def _dump(update: Mapping[str, Any]) -> str:
