@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.engine import make_url
@@ -40,6 +41,12 @@ def reachable(host: str, port: int) -> bool:
         return False
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def require_service(name: str, ok: bool) -> None:
     if ok:
         return
@@ -47,6 +54,23 @@ def require_service(name: str, ok: bool) -> None:
     if IN_CI:
         pytest.fail(f"{message}, and CI=true requires it (start it, see .ci/run)", pytrace=False)
     pytest.skip(f"{message}; these tests run in CI (CI=true) where it is required")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium() -> None:
+    """Debian's chromium for Playwright: skipped with a reason locally, required under CI."""
+    require_service(f"{CHROMIUM} (apt-get install chromium)", CHROMIUM.exists())
 
 
 def postgres_available() -> bool:
@@ -60,28 +84,14 @@ def redis_available() -> bool:
     return reachable(host, int(port or 6379))
 
 
-async def _create_pg_database(name: str) -> None:
-    import asyncpg
-
+async def _pg_admin(statement: str) -> None:
+    """Run one statement on the PostgreSQL server's maintenance database."""
     url = make_url(POSTGRES_ADMIN_URL)
     conn = await asyncpg.connect(
         host=url.host, port=url.port or 5432, user=url.username, database=url.database
     )
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def _drop_pg_database(name: str) -> None:
-    import asyncpg
-
-    url = make_url(POSTGRES_ADMIN_URL)
-    conn = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, database=url.database
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(statement)
     finally:
         await conn.close()
 
@@ -98,11 +108,11 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def postgres_url() -> Iterator[str]:
     require_service("PostgreSQL", postgres_available())
     name = f"wzt_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_create_pg_database(name))
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
     url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     asyncio.run(upgrade_head_async(url))
     yield url
-    asyncio.run(_drop_pg_database(name))
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

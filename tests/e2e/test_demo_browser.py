@@ -4,44 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import socket
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, require_chromium
 from wzt_bot.demo import run_demo
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 async def _tap(page: Page, name: str) -> None:
@@ -49,13 +23,13 @@ async def _tap(page: Page, name: str) -> None:
 
 
 async def test_demo_onboarding_in_the_browser(tmp_path: Path) -> None:
-    _require_chromium()
+    require_chromium()
     stop, ready, info = asyncio.Event(), asyncio.Event(), dict[str, str]()
     demo = asyncio.create_task(
         run_demo(
             stop,
-            _free_port(),
-            _free_port(),
+            free_port(),
+            free_port(),
             ready=ready,
             info=info,
             db_path=tmp_path / "demo.sqlite3",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,17 +9,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import free_port
 from tests.e2e.conftest import Harness, eventually, running_bot
 from wzt_bot.bot.webhook import WEBHOOK_PATH
 from wzt_bot.db.tables import TelegramUpdateRow
 
 SECRET = "webhook-secret-0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
     CONSENT_TEXT_VERSION,
     SUPPORTED_LOCALES,
-    AuditEntry,
     Consent,
     ConsentKind,
     Flag,
@@ -23,6 +22,7 @@ from wzt_bot.domain.models import (
 )
 from wzt_bot.domain.ports import Clock, UnitOfWork
 from wzt_bot.domain.security import hash_secret
+from wzt_bot.domain.services import audit
 
 MAX_FAILED_CODES_PER_HOUR = 5
 THROTTLE_WINDOW = timedelta(hours=1)
@@ -44,15 +44,14 @@ def pick_locale(choice: str | None, telegram_language: str | None, default: str)
 
 
 async def _audit(uow: UnitOfWork, clock: Clock, participant: Participant, action: str) -> None:
-    await uow.audit.add(
-        AuditEntry(
-            id=new_id(),
-            at=clock.now(),
-            actor_kind="participant",
-            actor_id=str(participant.id),
-            action=action,
-            participant_id=participant.id,
-        )
+    """The participant acted on their own data."""
+    await audit.record(
+        uow,
+        clock,
+        actor_kind="participant",
+        actor_id=participant.id,
+        action=action,
+        participant_id=participant.id,
     )
 
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
-    AuditEntry,
     Consent,
     Invite,
     Participant,
@@ -20,6 +19,7 @@ from wzt_bot.domain.models import (
 )
 from wzt_bot.domain.ports import Clock, UnitOfWork
 from wzt_bot.domain.security import hash_secret, new_invite_code
+from wzt_bot.domain.services import audit
 
 INVITE_VALIDITY = timedelta(days=14)
 MAX_DISPLAY_NAME = 80
@@ -60,15 +60,14 @@ def _require_reader(staff: Staff) -> None:
 async def _audit(
     uow: UnitOfWork, clock: Clock, staff: Staff, action: str, participant_id: uuid.UUID | None
 ) -> None:
-    await uow.audit.add(
-        AuditEntry(
-            id=new_id(),
-            at=clock.now(),
-            actor_kind="staff",
-            actor_id=str(staff.id),
-            action=action,
-            participant_id=participant_id,
-        )
+    """A staff member read or changed a participant's data."""
+    await audit.record(
+        uow,
+        clock,
+        actor_kind="staff",
+        actor_id=staff.id,
+        action=action,
+        participant_id=participant_id,
     )
 
 

@@ -1,0 +1,29 @@
+"""The audit log: who read or changed whose data, and when."""
+
+from __future__ import annotations
+
+import uuid
+
+from wzt_bot.domain.models import AuditEntry, new_id
+from wzt_bot.domain.ports import Clock, UnitOfWork
+
+
+async def record(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    actor_kind: str,
+    actor_id: uuid.UUID,
+    action: str,
+    participant_id: uuid.UUID | None,
+) -> None:
+    await uow.audit.add(
+        AuditEntry(
+            id=new_id(),
+            at=clock.now(),
+            actor_kind=actor_kind,
+            actor_id=str(actor_id),
+            action=action,
+            participant_id=participant_id,
+        )
+    )
