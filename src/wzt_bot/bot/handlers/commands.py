@@ -41,14 +41,14 @@ async def cmd_start_code(
             code=command.args or "",
         )
     except DomainError as error:
-        # Commit the failed attempt (it counts for throttling), then explain kindly.
+        # Commit the failed attempt now: it counts for throttling even if the answer fails.
         await uow.commit()
         if error.code is ErrorCode.INVITE_THROTTLED:
             await message.answer(throttled_text(t))
         else:
             await message.answer(no_code_text(t))
         return
-    await uow.commit()
+    # The link commits with the rest of this update (and "handled"), all or nothing.
     # The participant is known from now on: the dialog reads them from the middleware data.
     dialog_manager.middleware_data["participant"] = linked.participant
     await dialog_manager.start(OnboardingSG.language, mode=StartMode.RESET_STACK)
