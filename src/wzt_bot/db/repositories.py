@@ -172,7 +172,11 @@ class SqlParticipantRepository(_Repo):
         return _participant(row) if row else None
 
     async def get_by_telegram_user(self, telegram_user_id: int) -> Participant | None:
-        result = await self.s.execute(_PARTICIPANT_BY_TELEGRAM_USER, {"user_id": telegram_user_id})
+        # On the session's connection (same transaction), past the ORM layer: the hot path.
+        connection = await self.s.connection()
+        result = await connection.execute(
+            _PARTICIPANT_BY_TELEGRAM_USER, {"user_id": telegram_user_id}
+        )
         row = result.first()
         return _participant(row) if row else None  # type: ignore[arg-type]
 
@@ -476,10 +480,11 @@ class SqlUpdateInbox(_Repo):
         return inserted is not None
 
     async def claim(self, update_id: int, at: datetime) -> bool:
-        inserted = await self.s.scalar(
-            _CLAIM_UPDATE[self._dialect()], {"update_id": update_id, "at": at}
+        connection = await self.s.connection()
+        result = await connection.execute(
+            _CLAIM_UPDATE[connection.dialect.name], {"update_id": update_id, "at": at}
         )
-        return inserted is not None
+        return result.first() is not None
 
     async def recorded(self, update_ids: Sequence[int]) -> set[int]:
         rows = await self.s.scalars(
