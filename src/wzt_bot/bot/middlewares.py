@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
 from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.pipeline import payload_text
 from wzt_bot.domain.services.onboarding import mark_reachable, participant_for_user, pick_locale
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -49,8 +50,10 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 # (encrypted, for the operator) so it is not retried in a loop.
                 await uow.rollback()
                 payload = data.get("inbox_payload")
-                if inbox_id is not None and isinstance(payload, str):
-                    await uow.updates.record_failed(inbox_id, payload, ctx.clock.now())
+                if inbox_id is not None and payload is not None:
+                    await uow.updates.record_failed(
+                        inbox_id, payload_text(payload), ctx.clock.now()
+                    )
                     await uow.commit()
                     _recorded(data)
                 raise

@@ -9,9 +9,10 @@ claimed-but-unhandled and `recover` handles it after a restart (or on another re
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ from typing import Any, Protocol
 import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.methods import DeleteWebhook, GetUpdates
+from aiogram.types import Update
 from prometheus_client import Counter, Histogram
 
 from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
@@ -35,8 +37,16 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 STALE_AFTER = timedelta(minutes=2)
 
 
-def chat_key(update: Mapping[str, Any]) -> int:
+def chat_key(update: Update | Mapping[str, Any]) -> int:
     """The chat (or user) an update belongs to, for ordering; 0 when there is none."""
+    if isinstance(update, Update):
+        for event in (update.message, update.edited_message, update.my_chat_member):
+            if event is not None:
+                return event.chat.id
+        query = update.callback_query
+        if query is not None:
+            return query.message.chat.id if query.message is not None else query.from_user.id
+        return 0
     for field in ("message", "edited_message", "callback_query", "my_chat_member"):
         part = update.get(field)
         if isinstance(part, Mapping):
@@ -90,7 +100,7 @@ class UpdatePipeline:
         return True
 
     def _spawn(
-        self, update_id: int, update: dict[str, Any], payload: str, mode: str
+        self, update_id: int, update: Update | dict[str, Any], payload: Payload, mode: str
     ) -> asyncio.Task[bool]:
         task = asyncio.create_task(
             self.handle(update_id, update, payload, mode), name=f"update-{update_id}"
@@ -99,7 +109,9 @@ class UpdatePipeline:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def handle(self, update_id: int, update: dict[str, Any], payload: str, mode: str) -> bool:
+    async def handle(
+        self, update_id: int, update: Update | dict[str, Any], payload: Payload, mode: str
+    ) -> bool:
         """Handle one update; True once its outcome (handled or failed) is in the database."""
         key = chat_key(update)
         lock = self._chat_locks.setdefault(key, asyncio.Lock())
@@ -116,9 +128,9 @@ class UpdatePipeline:
             async with self._slots, lock:
                 if self.shared_locks is not None and key:
                     async with self.shared_locks.hold(key):
-                        await self.dp.feed_raw_update(self.bot, update, **extra)
+                        await self._feed(update, extra)
                 else:
-                    await self.dp.feed_raw_update(self.bot, update, **extra)
+                    await self._feed(update, extra)
             UPDATES.labels("handled").inc()
         except Exception:
             UPDATES.labels("failed").inc()
@@ -135,10 +147,16 @@ class UpdatePipeline:
             outcome["recorded"] = await self._record_failed(update_id, payload)
         return outcome["recorded"]
 
-    async def _record_failed(self, update_id: int, payload: str) -> bool:
+    async def _feed(self, update: Update | dict[str, Any], extra: dict[str, Any]) -> None:
+        if isinstance(update, Update):  # from getUpdates: already parsed, no second round
+            await self.dp.feed_update(self.bot, update, **extra)
+        else:
+            await self.dp.feed_raw_update(self.bot, update, **extra)
+
+    async def _record_failed(self, update_id: int, payload: Payload) -> bool:
         try:
             async with self.uow_factory() as uow:
-                await uow.updates.record_failed(update_id, payload, self.clock.now())
+                await uow.updates.record_failed(update_id, payload_text(payload), self.clock.now())
                 await uow.commit()
         except Exception:  # e.g. the database is down: Telegram or recovery gives it again
             log.warning("update.record_failed_failed", update_id=update_id)
@@ -208,8 +226,9 @@ class UpdatePipeline:
                 if update.update_id in handled_before:
                     UPDATES.labels("repeat").inc()
                     continue
-                raw = update.model_dump(mode="json", exclude_none=True, by_alias=True)
-                tasks[update.update_id] = self._spawn(update.update_id, raw, _dump(raw), "claim")
+                tasks[update.update_id] = self._spawn(
+                    update.update_id, update, functools.partial(_dump_update, update), "claim"
+                )
             if tasks:
                 await asyncio.wait(tasks.values())
             missing = [i for i in ids if i in tasks and not tasks[i].result()]
@@ -225,3 +244,15 @@ class UpdatePipeline:
 
 def _dump(update: Mapping[str, Any]) -> str:
     return json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+
+
+def _dump_update(update: Update) -> str:
+    return update.model_dump_json(exclude_none=True, by_alias=True)
+
+
+#: An update's JSON, or how to make it (only needed when handling fails).
+Payload = str | Callable[[], str]
+
+
+def payload_text(payload: Payload) -> str:
+    return payload if isinstance(payload, str) else payload()
