@@ -1,9 +1,13 @@
-"""The path of every incoming update: store (encrypted) → handle once, in order per chat.
+"""The path of every incoming update: each is handled once, in order per chat, never lost.
 
-Webhook and polling both enter through `UpdatePipeline.accept`. An update is stored and
-committed before Telegram gets its 200 (webhook) or the next offset (polling); a repeat of an
-update_id is acknowledged and not handled again. If the process dies mid-way, the update stays
-claimed-but-unhandled and `recover` handles it after a restart (or on another replica).
+- Webhook (`accept`): the update is stored (encrypted) and committed before Telegram gets its
+  200; a repeated update_id is acknowledged and not handled again. The handler's changes and
+  "handled" commit together. If the process dies mid-way the update stays claimed-but-unhandled
+  and `recover` handles it after a restart (or on another replica).
+- Polling (`poll`): Telegram keeps every update until the next getUpdates confirms it, so
+  nothing is stored first. A batch is handled, each update recording "handled" (or "failed",
+  with its encrypted payload) in the handler's own transaction, and only then confirmed. After
+  a crash Telegram gives the unconfirmed ones again, and those recorded already are skipped.
 """
 
 from __future__ import annotations
