@@ -33,7 +33,7 @@ from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from wzt_bot.clock import SystemClock
 from wzt_bot.config import Settings
 from wzt_bot.crypto import Keyring
-from wzt_bot.db.engine import build_engine, build_sessionmaker
+from wzt_bot.db.engine import SQLITE_POOL_SIZE, build_engine, build_sessionmaker, is_sqlite
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
 from wzt_bot.domain.ports import Clock
 from wzt_bot.domain.services.onboarding import mark_unreachable
@@ -164,6 +164,8 @@ class Container:
             self.bot,
             self.uow_factory,
             self.clock,
+            # Handlers hold a connection while they answer: never more of them than connections.
+            concurrency=SQLITE_POOL_SIZE if is_sqlite(self.settings.database_url) else 16,
             shared_locks=RedisChatLocks(self.redis) if self.redis is not None else None,
         )
         return self.pipeline

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from wzt_bot.clock import FrozenClock
 from wzt_bot.db.tables import InviteRow, StaffRow, TelegramUpdateRow
@@ -253,3 +255,28 @@ async def test_polling_claims_and_failures_are_recorded(container: Container) ->
     assert failed is not None and failed.status == "failed"
     assert failed.payload_ct is not None and b"geheim" not in failed.payload_ct
     assert claimed is not None and claimed.status == "done" and claimed.payload_ct is None
+
+
+async def test_two_accounts_racing_for_one_code_link_once(container: Container) -> None:
+    clock = FrozenClock(START)
+    issued = await _participant(container, clock)
+
+    async def redeem(user: int) -> bool:
+        async with container.uow_factory() as uow:
+            try:
+                await onboarding.redeem_invite(
+                    uow, clock, telegram_user_id=user, chat_id=user, code=issued.code
+                )
+                await uow.commit()
+            except DomainError:
+                await uow.commit()
+                return False
+            except IntegrityError:
+                return False  # the unique index caught the race
+        return True
+
+    results = await asyncio.gather(redeem(501), redeem(502))
+    assert sorted(results) == [False, True]
+    async with container.uow_factory() as uow:
+        link = await uow.links.active_for_participant(issued.participant.id)
+    assert link is not None and link.telegram_user_id in (501, 502)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ from tests.e2e.conftest import Harness, buttons, eventually, running_bot, wait_b
 from wzt_bot.domain.models import ConsentKind, ParticipantStatus
 from wzt_bot.domain.services.onboarding import participant_for_user
 from wzt_bot.i18n import isolate_numbers
+
+START_OF_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 ONBOARDING_CASES = [
     # (telegram language_code, language button pressed, expected locale)
@@ -306,4 +309,59 @@ async def test_block_and_unblock_are_tracked_from_telegram(harness: Harness) -> 
     await eventually(state(True))
     await h.sandbox.unblock(user)
     await eventually(state(False))
+    await _assert_wire_is_clean(h)
+
+
+async def test_a_stranger_flooding_gets_one_answer(harness: Harness) -> None:
+    h, user = harness, 3010
+    for i in range(10):
+        await h.sandbox.send_text(user, f"spam {i}")
+    await h.wait_text(user, "Die krijg je van je begeleider.")
+
+    async def all_handled() -> None:
+        async with h.container.uow_factory() as uow:
+            handled = await uow.updates.recorded(list(range(1, 10_000)))
+        assert len(handled) >= 10
+
+    await eventually(all_handled)
+    assert len(await h.sandbox.bot_messages(user)) == 1
+
+
+async def test_reopening_the_invite_link_when_linked_shows_the_menu(harness: Harness) -> None:
+    h, user = harness, 3011
+    t = h.container.i18n.get("nl")
+    code = await h.invite()
+    await h.sandbox.send_text(user, f"/start {code}")
+    await wait_button(h, user, "Nederlands")
+    await h.sandbox.press(user, "Nederlands")
+    await h.wait_text(user, t("Dit doe ik:"))
+    # Onboarding not finished: the link starts it again instead of "you need a code".
+    await h.sandbox.send_text(user, f"/start {code}")
+    await wait_button(h, user, "English")
+    await h.sandbox.press(user, "English")
+    en = h.container.i18n.get("en")
+    await h.wait_text(user, en("Dit doe ik:"))
+    await h.sandbox.press(user, en("Verder ▶️"))
+    await h.wait_text(user, en("Wie ziet wat?"))
+    await h.sandbox.press(user, en("Verder ▶️"))
+    await wait_button(h, user, en("Ja, dat mag"))
+    await h.sandbox.press(user, en("Ja, dat mag"))
+    await h.wait_text(user, en("Hier is het menu. Kies wat je wil doen."))
+    # Onboarded: the old link shows the menu, and counts as no failed attempt.
+    before = len(await h.sandbox.bot_messages(user))
+    await h.sandbox.send_text(user, f"/start {code}")
+    await h.sandbox.wait_for(user, before + 1)
+    assert en("Hier is het menu. Kies wat je wil doen.") in await h.last_bot_text(user)
+    async with h.container.uow_factory() as uow:
+        assert await uow.invite_attempts.failures_since(user, START_OF_TIME) == 0
+
+
+async def test_menu_buttons_work_while_a_dialog_is_open(harness: Harness) -> None:
+    h, user = harness, 3012
+    t = h.container.i18n.get("nl")
+    await _onboard(h, user)
+    await h.sandbox.press(user, "🌐 Taal")
+    await wait_button(h, user, "English")
+    await h.sandbox.press(user, "📋 Mijn plan")  # the language picker is still open
+    await h.wait_text(user, t("Dit deel van de chatbot is nog niet klaar."))
     await _assert_wire_is_clean(h)

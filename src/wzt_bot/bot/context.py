@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
 from wzt_bot.i18n import I18n
+
+
+class ReplyThrottle:
+    """At most one answer per `interval` seconds to a Telegram account that is not linked.
+
+    Strangers get the explanation once; a flood of messages from one of them costs no sends
+    (and no per-chat rate-limit waits), so it cannot hold up the participants.
+    """
+
+    def __init__(self, interval: float = 30.0, max_accounts: int = 50_000) -> None:
+        self.interval, self.max_accounts = interval, max_accounts
+        self._last: dict[tuple[int, str], float] = {}
+
+    def allow(self, user_id: int, topic: str = "") -> bool:
+        now = time.monotonic()
+        key = (user_id, topic)
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval:
+            return False
+        if len(self._last) >= self.max_accounts:
+            cutoff = now - self.interval
+            self._last = {u: t for u, t in self._last.items() if t >= cutoff}
+        self._last[key] = now
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +39,4 @@ class BotContext:
     clock: Clock
     i18n: I18n
     default_locale: str = "nl"
+    stranger_replies: ReplyThrottle = field(default_factory=ReplyThrottle)

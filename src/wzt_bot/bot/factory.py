@@ -42,9 +42,10 @@ def build_dispatcher(
     dp.include_routers(
         errors.build_router(),
         commands.build_router(),
+        # The persistent menu before the dialogs: its buttons work even with a dialog open.
+        build_menu_router(ctx.i18n),
         onboarding_dialog(),
         language_dialog(),
-        build_menu_router(ctx.i18n),
         fallback.build_router(),
     )
     setup_dialogs(dp, message_manager=message_manager)

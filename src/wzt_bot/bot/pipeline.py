@@ -38,7 +38,9 @@ HANDLING = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-STALE_AFTER = timedelta(minutes=2)
+#: An update stored but not handled for this long belongs to a process that died. Handling
+#: itself never takes this long (429 waits are bounded), so a slow one is not taken twice.
+STALE_AFTER = timedelta(minutes=10)
 
 
 def chat_key(update: Update | Mapping[str, Any]) -> int:
@@ -84,6 +86,7 @@ class UpdatePipeline:
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._chat_users: dict[int, int] = {}
         self._tasks: set[asyncio.Task[bool]] = set()
+        self._in_progress: set[int] = set()
 
     async def accept(self, update: Mapping[str, Any]) -> bool:
         """Webhook: store the update, then handle it; False for a repeated update_id."""
@@ -118,6 +121,7 @@ class UpdatePipeline:
     ) -> bool:
         """Handle one update; True once its outcome (handled or failed) is in the database."""
         key = chat_key(update)
+        self._in_progress.add(update_id)
         lock = self._chat_locks.setdefault(key, asyncio.Lock())
         self._chat_users[key] = self._chat_users.get(key, 0) + 1
         started = time.perf_counter()
@@ -129,7 +133,8 @@ class UpdatePipeline:
             "inbox_outcome": outcome,
         }
         try:
-            async with self._slots, lock:
+            # The chat's own lock first: one busy chat must not hold the shared slots.
+            async with lock, self._slots:
                 if self.shared_locks is not None and key:
                     async with self.shared_locks.hold(key):
                         await self._feed(update, extra)
@@ -145,6 +150,7 @@ class UpdatePipeline:
             if not self._chat_users[key]:  # nobody else waits for this chat: forget its lock
                 del self._chat_users[key]
                 self._chat_locks.pop(key, None)
+        self._in_progress.discard(update_id)
         if not outcome["recorded"]:
             # Failed before or outside the unit of work (or its commit failed): keep it as
             # failed, so it is neither lost nor retried in a loop.
@@ -175,6 +181,8 @@ class UpdatePipeline:
             stale = await uow.updates.stale(cutoff, limit)
         recovered = 0
         for update_id, payload in stale:
+            if update_id in self._in_progress:
+                continue  # still being handled here (slow, not dead)
             async with self.uow_factory() as uow:
                 claimed = await uow.updates.claim_stale(update_id, stale_before=cutoff, now=now)
                 await uow.commit()

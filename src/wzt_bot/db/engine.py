@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+SQLITE_POOL_SIZE = 4
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -31,7 +33,11 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         # SQLite has one writer at a time: a few steady connections (no overflow connections
         # opened and closed under load) keep lock waits short.
-        kwargs |= {"connect_args": {"timeout": 30}, "pool_size": 4, "max_overflow": 0}
+        kwargs |= {
+            "connect_args": {"timeout": 30},
+            "pool_size": SQLITE_POOL_SIZE,
+            "max_overflow": 0,
+        }
     else:
         # No pre-ping (a round trip per checkout): a dropped connection raises once, SQLAlchemy
         # then discards the pool, and the next unit of work reconnects. Recycle idle ones.

@@ -253,6 +253,19 @@ class SqlInviteRepository(_Repo):
         )
         return [_invite(r) for r in rows]
 
+    async def mark_used(self, invite_id: uuid.UUID, at: datetime) -> bool:
+        """Use the invite if it is still unused and not revoked; False if someone was first."""
+        result = await self.s.execute(
+            update(InviteRow)
+            .where(
+                InviteRow.id == invite_id,
+                InviteRow.used_at.is_(None),
+                InviteRow.revoked_at.is_(None),
+            )
+            .values(used_at=at)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
     async def update(self, invite: Invite) -> None:
         await self.s.execute(
             update(InviteRow)

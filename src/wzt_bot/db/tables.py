@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     Uuid,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -124,6 +125,23 @@ class TelegramLinkRow(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     linked_at: Mapped[datetime] = mapped_column(UtcDateTime)
     unlinked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    __table_args__ = (
+        # One active link per participant and per Telegram account, also under races.
+        Index(
+            "uq_telegram_links_active_participant",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("unlinked_at IS NULL"),
+            postgresql_where=text("unlinked_at IS NULL"),
+        ),
+        Index(
+            "uq_telegram_links_active_user",
+            "telegram_user_id",
+            unique=True,
+            sqlite_where=text("unlinked_at IS NULL"),
+            postgresql_where=text("unlinked_at IS NULL"),
+        ),
+    )
 
 
 class ConsentRow(Base):

@@ -11,7 +11,7 @@ from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.texts import help_text, main_menu, no_code_text, stop_text, throttled_text
 from wzt_bot.dialogs.states import LanguageSG, OnboardingSG
 from wzt_bot.domain.errors import DomainError, ErrorCode
-from wzt_bot.domain.models import Participant
+from wzt_bot.domain.models import Participant, ParticipantStatus
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services.onboarding import redeem_invite, set_proactive_paused
 from wzt_bot.i18n import Translator
@@ -26,12 +26,20 @@ async def show_menu(message: Message, t: Translator, text: str | None = None) ->
 async def cmd_start_code(
     message: Message,
     command: CommandObject,
+    participant: Participant | None,
     uow: UnitOfWork,
     ctx: BotContext,
     t: Translator,
     dialog_manager: DialogManager,
 ) -> None:
     assert message.from_user is not None
+    if participant is not None:
+        # Already linked: the invite link opened again (a second scan, an old message).
+        if participant.status is ParticipantStatus.INVITED:  # onboarding not finished
+            await dialog_manager.start(OnboardingSG.language, mode=StartMode.RESET_STACK)
+        else:
+            await cmd_start(message, participant, uow, ctx, t, dialog_manager)
+        return
     try:
         linked = await redeem_invite(
             uow,
@@ -44,7 +52,8 @@ async def cmd_start_code(
         # Commit the failed attempt now: it counts for throttling even if the answer fails.
         await uow.commit()
         if error.code is ErrorCode.INVITE_THROTTLED:
-            await message.answer(throttled_text(t))
+            if ctx.stranger_replies.allow(message.from_user.id, "throttled"):
+                await message.answer(throttled_text(t))
         else:
             await message.answer(no_code_text(t))
         return
@@ -52,6 +61,12 @@ async def cmd_start_code(
     # The participant is known from now on: the dialog reads them from the middleware data.
     dialog_manager.middleware_data["participant"] = linked.participant
     await dialog_manager.start(OnboardingSG.language, mode=StartMode.RESET_STACK)
+
+
+async def answer_stranger(message: Message, ctx: BotContext, t: Translator) -> None:
+    """How to get a code, once in a while: a flood from one account costs nothing."""
+    if message.from_user is None or ctx.stranger_replies.allow(message.from_user.id):
+        await message.answer(no_code_text(t))
 
 
 async def cmd_start(
@@ -63,7 +78,7 @@ async def cmd_start(
     dialog_manager: DialogManager,
 ) -> None:
     if participant is None:
-        await message.answer(no_code_text(t))
+        await answer_stranger(message, ctx, t)
         return
     await dialog_manager.reset_stack()
     if participant.proactive_paused:
@@ -74,18 +89,24 @@ async def cmd_start(
 
 
 async def cmd_menu(
-    message: Message, participant: Participant | None, t: Translator, dialog_manager: DialogManager
+    message: Message,
+    participant: Participant | None,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
 ) -> None:
     if participant is None:
-        await message.answer(no_code_text(t))
+        await answer_stranger(message, ctx, t)
         return
     await dialog_manager.reset_stack()
     await show_menu(message, t)
 
 
-async def cmd_help(message: Message, participant: Participant | None, t: Translator) -> None:
+async def cmd_help(
+    message: Message, participant: Participant | None, ctx: BotContext, t: Translator
+) -> None:
     if participant is None:
-        await message.answer(no_code_text(t))
+        await answer_stranger(message, ctx, t)
         return
     await message.answer(help_text(t), reply_markup=main_menu(t))
 
@@ -105,7 +126,7 @@ async def cmd_stop(
     dialog_manager: DialogManager,
 ) -> None:
     if participant is None:
-        await message.answer(no_code_text(t))
+        await answer_stranger(message, ctx, t)
         return
     await dialog_manager.reset_stack()
     await set_proactive_paused(uow, ctx.clock, participant, paused=True)

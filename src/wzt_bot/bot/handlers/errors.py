@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import structlog
 from aiogram import Router
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
@@ -37,7 +38,9 @@ async def _reply_kindly(event: ErrorEvent, ctx: BotContext, text_id: str) -> Non
         )
     )
     if update.callback_query is not None:
-        await update.callback_query.answer(t("Deze knop werkt niet meer."))
+        # The handler may have answered it already; the kind message below matters more.
+        with contextlib.suppress(TelegramBadRequest):
+            await update.callback_query.answer(t("Deze knop werkt niet meer."))
     chat_id = (
         update.callback_query.message.chat.id
         if update.callback_query and update.callback_query.message

@@ -7,7 +7,8 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
 from wzt_bot.bot.context import BotContext
-from wzt_bot.bot.texts import fallback_text, main_menu, no_code_text
+from wzt_bot.bot.handlers.commands import answer_stranger
+from wzt_bot.bot.texts import fallback_text, main_menu
 from wzt_bot.domain.models import Participant
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services.onboarding import mark_reachable, mark_unreachable
@@ -17,7 +18,7 @@ log = structlog.get_logger(__name__)
 
 
 async def on_edited(message: Message, participant: Participant | None, t: Translator) -> None:
-    if participant is None:
+    if participant is None or message.chat.type != "private":
         return
     await message.answer(
         t(
@@ -28,12 +29,12 @@ async def on_edited(message: Message, participant: Participant | None, t: Transl
 
 
 async def on_anything_else(
-    message: Message, participant: Participant | None, t: Translator
+    message: Message, participant: Participant | None, ctx: BotContext, t: Translator
 ) -> None:
     if message.chat.type != "private":
         return  # the bot is for one-to-one chats only
     if participant is None:
-        await message.answer(no_code_text(t))
+        await answer_stranger(message, ctx, t)
         return
     await message.answer(fallback_text(t), reply_markup=main_menu(t))
 

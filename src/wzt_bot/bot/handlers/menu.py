@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.handlers.commands import answer_stranger
 from wzt_bot.bot.texts import (
     EMERGENCY,
     MenuItem,
@@ -53,6 +54,8 @@ def contact_keyboard(t: Translator, source: str) -> InlineKeyboardMarkup:
 
 def build_menu_router(i18n: I18n) -> Router:
     router = Router(name="menu")
+    router.message.filter(F.chat.type == "private")  # never show personal data in a group
+    router.callback_query.filter(F.message.chat.type == "private")
     lookup = menu_lookup(i18n)
 
     def menu_item(message: Message) -> dict[str, MenuItem] | bool:
@@ -66,6 +69,7 @@ def build_menu_router(i18n: I18n) -> Router:
         item: MenuItem,
         participant: Participant | None,
         uow: UnitOfWork,
+        ctx: BotContext,
         t: Translator,
         dialog_manager: DialogManager,
     ) -> None:
@@ -75,7 +79,7 @@ def build_menu_router(i18n: I18n) -> Router:
             )
             return
         if participant is None:
-            await message.answer(no_code_text(t))
+            await answer_stranger(message, ctx, t)
             return
         await dialog_manager.reset_stack()
         if item is MenuItem.MYDATA:

@@ -77,8 +77,9 @@ async def redeem_invite(
         await uow.invite_attempts.add(telegram_user_id, now, success=False)
         raise DomainError(ErrorCode.INVITE_INVALID)
 
-    invite.used_at = now
-    await uow.invites.update(invite)
+    if not await uow.invites.mark_used(invite.id, now):  # used at the same moment elsewhere
+        await uow.invite_attempts.add(telegram_user_id, now, success=False)
+        raise DomainError(ErrorCode.INVITE_INVALID)
     await uow.invite_attempts.add(telegram_user_id, now, success=True)
     # One active link per participant, and one participant per Telegram account.
     for old in (
