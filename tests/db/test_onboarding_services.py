@@ -280,3 +280,22 @@ async def test_two_accounts_racing_for_one_code_link_once(container: Container) 
     async with container.uow_factory() as uow:
         link = await uow.links.active_for_participant(issued.participant.id)
     assert link is not None and link.telegram_user_id in (501, 502)
+
+
+async def test_an_unreadable_stored_update_is_set_aside_not_retried(container: Container) -> None:
+    clock = FrozenClock(START)
+    async with container.uow_factory() as uow:
+        await uow.updates.store(77, '{"update_id": 77}', clock.now())
+        await uow.updates.store(78, '{"update_id": 78}', clock.now())
+        row = await uow.session.get(TelegramUpdateRow, 77)  # type: ignore[attr-defined]
+        assert row is not None
+        row.key_id = "gone-key"  # as if WZT_SECRET_KEY was rotated without keeping the old one
+        await uow.commit()
+    later = clock.now() + timedelta(minutes=30)
+    async with container.uow_factory() as uow:
+        assert [u for u, _ in await uow.updates.stale(later, 10)] == [78]
+        await uow.commit()
+    async with container.uow_factory() as uow:
+        row = await uow.session.get(TelegramUpdateRow, 77)  # type: ignore[attr-defined]
+        assert row is not None and row.status == "failed"
+        assert [u for u, _ in await uow.updates.stale(later, 10)] == [78]

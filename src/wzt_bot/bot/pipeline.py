@@ -179,6 +179,7 @@ class UpdatePipeline:
         cutoff = now - STALE_AFTER
         async with self.uow_factory() as uow:
             stale = await uow.updates.stale(cutoff, limit)
+            await uow.commit()  # unreadable rows were set aside as failed
         recovered = 0
         for update_id, payload in stale:
             if update_id in self._in_progress:

@@ -30,6 +30,10 @@ class RedisChatLocks:
         acquired = False
         try:
             acquired = bool(await lock.acquire())
+            if not acquired:
+                # Another replica held this chat for `wait` seconds: go on rather than leave
+                # the participant unanswered, and say so.
+                log.warning("chatlock.wait_timeout_continuing", chat_id=chat_id, wait=self.wait)
             if self._degraded:
                 log.info("chatlock.redis_recovered")
                 self._degraded = False

@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
+import structlog
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wzt_bot.crypto import Keyring
+from wzt_bot.crypto import Keyring, UnknownKeyError
 from wzt_bot.db.tables import (
     AuditRow,
     ConsentRow,
@@ -44,6 +46,8 @@ from wzt_bot.domain.models import (
     Team,
     TelegramLink,
 )
+
+log = structlog.get_logger(__name__)
 
 
 class _Repo:
@@ -544,16 +548,28 @@ class SqlUpdateInbox(_Repo):
             .limit(limit)
         )
         result: list[tuple[int, str]] = []
+        unreadable: list[int] = []
         for r in rows:
-            if r.payload_ct is not None and r.key_id is not None:
-                result.append(
-                    (
-                        r.update_id,
-                        self.keyring.decrypt(
-                            r.payload_ct, r.key_id, context=self._context(r.update_id)
-                        ),
-                    )
+            if r.payload_ct is None or r.key_id is None:
+                unreadable.append(r.update_id)
+                continue
+            try:
+                payload = self.keyring.decrypt(
+                    r.payload_ct, r.key_id, context=self._context(r.update_id)
                 )
+            except (UnknownKeyError, InvalidTag):
+                # A key that is gone (rotated without WZT_PREVIOUS_SECRET_KEYS): keep the row
+                # for the operator, as failed, instead of blocking recovery every minute.
+                log.error("update.unreadable", update_id=r.update_id, key_id=r.key_id)
+                unreadable.append(r.update_id)
+                continue
+            result.append((r.update_id, payload))
+        if unreadable:
+            await self.s.execute(
+                update(TelegramUpdateRow)
+                .where(TelegramUpdateRow.update_id.in_(unreadable))
+                .values(status="failed")
+            )
         return result
 
     async def purge_before(self, before: datetime) -> int:

@@ -5,7 +5,7 @@ from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from wzt_bot.bot.context import BotContext
-from wzt_bot.bot.texts import main_menu
+from wzt_bot.bot.texts import main_menu, no_code_text
 from wzt_bot.dialogs.common import apply_locale
 from wzt_bot.dialogs.states import OnboardingSG
 from wzt_bot.dialogs.widgets import translator
@@ -31,12 +31,15 @@ async def _consent(callback: CallbackQuery, manager: DialogManager, *, granted: 
     ctx: BotContext = data["ctx"]
     participant: Participant | None = data.get("participant")
     t = translator(manager)
-    if participant is not None:
-        uow: UnitOfWork = data["uow"]
-        await record_consent(
-            uow, ctx.clock, participant, kind=ConsentKind.CHECKIN_MESSAGES, granted=granted
-        )
     await manager.done()
+    if participant is None:  # the link was ended meanwhile: nothing to record, say how to start
+        if callback.message is not None:
+            await callback.message.answer(no_code_text(t))
+        return
+    uow: UnitOfWork = data["uow"]
+    await record_consent(
+        uow, ctx.clock, participant, kind=ConsentKind.CHECKIN_MESSAGES, granted=granted
+    )
     answer = (
         t("Dank je! Ik stuur je af en toe een kort bericht.")
         if granted
