@@ -117,6 +117,11 @@ class InviteAttemptRow(Base):
     __table_args__ = (Index("ix_invite_attempts_user_at", "telegram_user_id", "at"),)
 
 
+def _unique_while_active(name: str, column: str) -> Index:
+    active = text("unlinked_at IS NULL")
+    return Index(name, column, unique=True, sqlite_where=active, postgresql_where=active)
+
+
 class TelegramLinkRow(Base):
     __tablename__ = "telegram_links"
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -125,22 +130,10 @@ class TelegramLinkRow(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     linked_at: Mapped[datetime] = mapped_column(UtcDateTime)
     unlinked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # One active link per participant and per Telegram account, also under races.
     __table_args__ = (
-        # One active link per participant and per Telegram account, also under races.
-        Index(
-            "uq_telegram_links_active_participant",
-            "participant_id",
-            unique=True,
-            sqlite_where=text("unlinked_at IS NULL"),
-            postgresql_where=text("unlinked_at IS NULL"),
-        ),
-        Index(
-            "uq_telegram_links_active_user",
-            "telegram_user_id",
-            unique=True,
-            sqlite_where=text("unlinked_at IS NULL"),
-            postgresql_where=text("unlinked_at IS NULL"),
-        ),
+        _unique_while_active("uq_telegram_links_active_participant", "participant_id"),
+        _unique_while_active("uq_telegram_links_active_user", "telegram_user_id"),
     )
 
 
