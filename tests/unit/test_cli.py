@@ -11,12 +11,13 @@ from pathlib import Path
 from tests.conftest import TEST_SECRET
 
 
-def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(tmp_path: Path, *args: str, **env_overrides: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "WZT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}",
         "WZT_SECRET_KEY": TEST_SECRET,
         "WZT_LOG_LEVEL": "WARNING",
+        **env_overrides,
     }
     return subprocess.run(
         [sys.executable, "-m", "wzt_bot", *args],
@@ -67,15 +68,6 @@ def test_bad_input_is_refused_with_a_reason(tmp_path: Path) -> None:
 
 
 def test_placeholder_secret_is_refused(tmp_path: Path) -> None:
-    env = {**os.environ, "WZT_SECRET_KEY": "changeme"}
-    result = subprocess.run(
-        [sys.executable, "-m", "wzt_bot", "migrate"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-        timeout=60,
-    )
+    result = _cli(tmp_path, "migrate", WZT_SECRET_KEY="changeme")
     assert result.returncode == 2
     assert "WZT_SECRET_KEY" in result.stderr or "placeholder" in result.stderr
