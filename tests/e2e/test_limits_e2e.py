@@ -68,3 +68,28 @@ async def test_server_errors_are_retried_with_backoff(database_url: str) -> None
             assert statuses[-3:] == [502, 502, 200]
 
         await eventually(two_failures_then_success)
+
+
+async def test_one_slow_chat_does_not_hold_up_the_others(database_url: str) -> None:
+    """A 429 wait in one chat; another participant is answered meanwhile (sliding window)."""
+    async with running_bot(database_url, fake_kwargs=FAST_FAKE) as h:
+        slow, quick = 5004, 5005
+        await _onboard(h, slow)
+        await _onboard(h, quick)
+        await h.sandbox.fail_next("sendMessage", 429, count=1, retry_after=4)
+        await h.sandbox.send_text(slow, "eerst ik")  # its answer waits 4 s for Telegram
+
+        async def slow_got_429() -> None:
+            refused = [
+                r
+                for r in await h.sandbox.requests("sendMessage")
+                if r["status_code"] == 429 and str(r["params"]["chat_id"]) == str(slow)
+            ]
+            assert refused
+
+        await eventually(slow_got_429)
+        started = time.monotonic()
+        await h.sandbox.send_text(quick, "en ik?")
+        await h.wait_text(quick, FALLBACK)
+        assert time.monotonic() - started < 2.5, "the other chat waited for the slow one"
+        await h.wait_text(slow, FALLBACK, timeout=10)

@@ -198,61 +198,130 @@ class UpdatePipeline:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
 
-    async def poll(self, stop: asyncio.Event, *, timeout: int = 25) -> None:
-        """Long polling. Each batch is handled (and committed) before the next getUpdates
-        confirms it, so nothing is lost in a crash and nothing needs storing first: Telegram
-        gives unconfirmed updates again, and the handled-record in the database skips any
-        update that was committed already."""
+    async def poll(
+        self, stop: asyncio.Event, *, timeout: int = 25, window_wait: float = 0.5
+    ) -> None:
+        """Long polling with a sliding window (see `PollWindow`).
+
+        An update is confirmed to Telegram (by the next getUpdates offset) only when it and
+        every update before it are recorded in the database as handled or failed, so nothing
+        is lost in a crash and nothing needs storing first: Telegram gives unconfirmed updates
+        again, and the handled-record skips any that were committed already. New updates are
+        fetched while older ones are still being handled, so one slow chat (a 429 wait, say)
+        does not hold up the others.
+        """
         await self.bot(DeleteWebhook(drop_pending_updates=False))
-        offset: int | None = None
-        may_repeat = True
-        backoff = 1.0
+        window = PollWindow()
+        backoff = _Backoff()
         while not stop.is_set():
+            offset = window.offset()
             try:
                 updates = await self.bot(
-                    GetUpdates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES),
+                    GetUpdates(
+                        offset=offset,
+                        timeout=0 if window.in_flight else timeout,
+                        allowed_updates=ALLOWED_UPDATES,
+                    ),
                     request_timeout=timeout + 10,
                 )
-                backoff = 1.0
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("polling.error", error=str(exc), retry_in=backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
+                log.warning("polling.error", error=str(exc))
+                await backoff.wait()
                 continue
-            if not updates:
+            fresh = window.fresh(updates, offset)
+            try:
+                await self._spawn_fresh(window, fresh)
+            except Exception as exc:
+                log.error("polling.database_unavailable", error=str(exc))
+                await backoff.wait()
                 continue
-            ids = [update.update_id for update in updates]
-            handled_before: set[int] = set()
-            if may_repeat:  # only after a start or a failed batch can Telegram repeat one
-                try:
-                    async with self.uow_factory() as uow:
-                        handled_before = await uow.updates.recorded(ids)
-                except Exception as exc:
-                    log.error("polling.database_unavailable", error=str(exc), retry_in=backoff)
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 30.0)
-                    continue
-            tasks: dict[int, asyncio.Task[bool]] = {}
-            for update in updates:
-                if update.update_id in handled_before:
-                    UPDATES.labels("repeat").inc()
-                    continue
-                tasks[update.update_id] = self._spawn(
-                    update.update_id, update, functools.partial(_dump_update, update), "claim"
+            backoff.reset()
+            if window.in_flight:
+                await asyncio.wait(
+                    window.in_flight.values(),
+                    timeout=window_wait,
+                    return_when=asyncio.FIRST_COMPLETED,
                 )
-            if tasks:
-                await asyncio.wait(tasks.values())
-            missing = [i for i in ids if i in tasks and not tasks[i].result()]
-            if missing:
-                # Not confirmed: Telegram gives these again; what was committed is skipped.
-                offset, may_repeat = missing[0], True
-                log.error("polling.not_recorded", update_ids=missing[:10], retry_in=backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
+            failed = window.collect()
+            if failed:
+                # Not recorded (the database is down?): Telegram gives these again from here.
+                log.error("polling.not_recorded", update_ids=failed[:10])
+                await backoff.wait()
+        if window.in_flight:
+            await asyncio.wait(window.in_flight.values(), timeout=10)
+
+    async def _spawn_fresh(self, window: PollWindow, fresh: list[Update]) -> None:
+        handled_before: set[int] = set()
+        if fresh and window.may_repeat:  # only after a start or a failure
+            async with self.uow_factory() as uow:
+                handled_before = await uow.updates.recorded([u.update_id for u in fresh])
+            window.may_repeat = False
+        for update in fresh:
+            if update.update_id in handled_before:
+                UPDATES.labels("repeat").inc()
+                window.settled.add(update.update_id)
             else:
-                offset, may_repeat = ids[-1] + 1, False
+                payload = functools.partial(_dump_update, update)
+                window.in_flight[update.update_id] = self._spawn(
+                    update.update_id, update, payload, "claim"
+                )
+
+
+class PollWindow:
+    """Which updates are in hand, settled (recorded) or to be given again."""
+
+    def __init__(self) -> None:
+        self.in_flight: dict[int, asyncio.Task[bool]] = {}
+        self.settled: set[int] = set()  # recorded here, not yet confirmed to Telegram
+        self.next_id: int | None = None  # one past the newest update seen
+        self.retry_from: int | None = None  # lowest update whose outcome was not recorded
+        self.may_repeat = True  # after a start or a failure Telegram may give recorded ones
+
+    def offset(self) -> int | None:
+        """Confirm everything below the oldest update not settled yet."""
+        waiting = [i for i in (min(self.in_flight, default=None), self.retry_from) if i is not None]
+        return min(waiting) if waiting else self.next_id
+
+    def fresh(self, updates: list[Update], offset: int | None) -> list[Update]:
+        if offset is not None:
+            self.settled = {i for i in self.settled if i >= offset}  # the rest is confirmed
+        self.retry_from = None
+        fresh = [
+            u
+            for u in updates
+            if u.update_id not in self.in_flight and u.update_id not in self.settled
+        ]
+        for update in fresh:
+            self.next_id = max(self.next_id or 0, update.update_id + 1)
+        return fresh
+
+    def collect(self) -> list[int]:
+        """Move finished updates out of the window; return those that were not recorded."""
+        failed: list[int] = []
+        for update_id, task in list(self.in_flight.items()):
+            if task.done():
+                del self.in_flight[update_id]
+                if task.result():
+                    self.settled.add(update_id)
+                else:
+                    failed.append(update_id)
+        if failed:
+            self.retry_from, self.may_repeat = min(failed), True
+        return failed
+
+
+class _Backoff:
+    def __init__(self) -> None:
+        self.delay = 1.0
+
+    async def wait(self) -> None:
+        await asyncio.sleep(self.delay)
+        self.delay = min(self.delay * 2, 30.0)
+
+    def reset(self) -> None:
+        self.delay = 1.0
 
 
 def _dump(update: Mapping[str, Any]) -> str:
