@@ -239,11 +239,9 @@ class UpdatePipeline:
                 continue
             backoff.reset()
             if window.in_flight:
-                await asyncio.wait(
-                    window.in_flight.values(),
-                    timeout=window_wait,
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
+                # Usually the whole batch is done well within `window_wait`; a slow chat only
+                # makes the others wait that long before the next getUpdates.
+                await asyncio.wait(window.in_flight.values(), timeout=window_wait)
             failed = window.collect()
             if failed:
                 # Not recorded (the database is down?): Telegram gives these again from here.
