@@ -21,6 +21,3 @@ class FrozenClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
-
-    def set(self, moment: datetime) -> None:
-        self._now = moment.astimezone(UTC)

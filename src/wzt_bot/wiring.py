@@ -172,12 +172,9 @@ class Container:
 
     async def bot_username(self) -> str:
         if self._bot_username is None:
-            pipeline_bot = self.bot
-            if pipeline_bot is None:
-                self.build_bot()
-                pipeline_bot = self.bot
-            assert pipeline_bot is not None
-            me = await pipeline_bot.get_me()
+            self.build_bot()  # idempotent
+            assert self.bot is not None
+            me = await self.bot.get_me()
             self._bot_username = me.username or "wzt_bot"
         return self._bot_username
 

@@ -127,9 +127,6 @@ async def harness(database_url: str, fast_fake: dict[str, Any]) -> AsyncIterator
         yield built
 
 
-Predicate = Callable[[dict[str, Any]], bool]
-
-
 async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
     """Retry an async check until it stops raising AssertionError (the handler commits after
     it has answered, so the database can lag the chat by a few milliseconds)."""

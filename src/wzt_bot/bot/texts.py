@@ -6,8 +6,6 @@ import enum
 import functools
 
 from aiogram.types import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
@@ -81,19 +79,6 @@ def menu_lookup(i18n: I18n) -> dict[str, MenuItem]:
             lookup[label] = item
             lookup[label.split(" ", 1)[1].casefold()] = item
     return lookup
-
-
-def yes_no(
-    t: Translator, yes_data: str, no_data: str, *, yes: str, no: str
-) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(text=t(yes), callback_data=yes_data),
-                InlineKeyboardButton(text=t(no), callback_data=no_data),
-            ]
-        ]
-    )
 
 
 def no_code_text(t: Translator) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -40,7 +39,3 @@ async def upgrade_head_async(database_url: str) -> None:
             await connection.run_sync(_upgrade)
     finally:
         await engine.dispose()
-
-
-def run_upgrade_in_thread(database_url: str) -> None:
-    asyncio.run(upgrade_head_async(database_url))

@@ -74,10 +74,6 @@ class SqlTeamRepository(_Repo):
         row = await self.s.get(TeamRow, team_id)
         return Team(id=row.id, network_id=row.network_id, name=row.name) if row else None
 
-    async def list_all(self) -> Sequence[Team]:
-        rows = await self.s.scalars(select(TeamRow).order_by(TeamRow.name))
-        return [Team(id=r.id, network_id=r.network_id, name=r.name) for r in rows]
-
 
 class SqlStaffRepository(_Repo):
     async def add(self, staff: Staff, token_hash: str) -> None:

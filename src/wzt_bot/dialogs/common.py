@@ -5,13 +5,14 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from aiogram_dialog import DialogManager
+from aiogram.fsm.state import State
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Column, Select
 from aiogram_dialog.widgets.kbd.select import OnItemClick
 from aiogram_dialog.widgets.text import Format
 
 from wzt_bot.bot.context import BotContext
-from wzt_bot.dialogs.widgets import translator
+from wzt_bot.dialogs.widgets import T, translator
 from wzt_bot.domain.models import LOCALE_NAMES, SUPPORTED_LOCALES, Participant
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services.onboarding import set_locale
@@ -24,15 +25,21 @@ async def get_languages(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     return {"languages": [(LOCALE_NAMES[loc], loc) for loc in order]}
 
 
-def language_select(widget_id: str, on_click: OnItemClick[Any, str]) -> Column:
-    return Column(
-        Select(
-            Format("{item[0]}"),
-            id=widget_id,
-            item_id_getter=operator.itemgetter(1),
-            items="languages",
-            on_click=on_click,
-        )
+def language_window(widget_id: str, on_click: OnItemClick[Any, str], state: State) -> Window:
+    """ "Kies je taal." with one button per language, in that language's own name."""
+    return Window(
+        T("🌐 Kies je taal."),
+        Column(
+            Select(
+                Format("{item[0]}"),
+                id=widget_id,
+                item_id_getter=operator.itemgetter(1),
+                items="languages",
+                on_click=on_click,
+            )
+        ),
+        state=state,
+        getter=get_languages,
     )
 
 

@@ -3,13 +3,13 @@
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Select
 
 from wzt_bot.bot.texts import main_menu
-from wzt_bot.dialogs.common import apply_locale, get_languages, language_select
+from wzt_bot.dialogs.common import apply_locale, language_window
 from wzt_bot.dialogs.states import LanguageSG
-from wzt_bot.dialogs.widgets import T, translator
+from wzt_bot.dialogs.widgets import translator
 from wzt_bot.domain.models import LOCALE_NAMES
 
 
@@ -27,11 +27,4 @@ async def on_language(
 
 
 def language_dialog() -> Dialog:
-    return Dialog(
-        Window(
-            T("🌐 Kies je taal."),
-            language_select("lang", on_language),
-            state=LanguageSG.choose,
-            getter=get_languages,
-        ),
-    )
+    return Dialog(language_window("lang", on_language, LanguageSG.choose))

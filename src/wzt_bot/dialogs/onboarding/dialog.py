@@ -5,7 +5,7 @@ from aiogram_dialog.widgets.kbd import Button, Row
 from aiogram_dialog.widgets.text import Multi
 
 from wzt_bot.bot.texts import EMERGENCY
-from wzt_bot.dialogs.common import get_languages, language_select
+from wzt_bot.dialogs.common import language_window
 from wzt_bot.dialogs.onboarding.getters import get_participant_name
 from wzt_bot.dialogs.onboarding.handlers import (
     on_consent_no,
@@ -19,12 +19,7 @@ from wzt_bot.dialogs.widgets import T
 
 def onboarding_dialog() -> Dialog:
     return Dialog(
-        Window(
-            T("🌐 Kies je taal."),
-            language_select("onb_lang", on_language),
-            state=OnboardingSG.language,
-            getter=get_languages,
-        ),
+        language_window("onb_lang", on_language, OnboardingSG.language),
         Window(
             Multi(
                 T("Welkom, {name}! Ik ben de chatbot van je begeleiding."),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -190,10 +189,3 @@ async def request_contact(
     await uow.flags.add(flag, note=None)
     await _audit(uow, clock, participant, "flag.contact_request")
     return flag
-
-
-def require_uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise DomainError(ErrorCode.NOT_FOUND, entity="participant") from exc
