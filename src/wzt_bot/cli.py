@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +26,9 @@ app = typer.Typer(
 team_app = typer.Typer(help="Teams of casemanagers.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff members and their API tokens.", no_args_is_help=True)
 i18n_app = typer.Typer(help="Translation catalogs (Babel/gettext).", no_args_is_help=True)
+jobs_app = typer.Typer(help="Scheduled jobs (check-ins, reminders, digests).", no_args_is_help=True)
 app.add_typer(team_app, name="team")
+app.add_typer(jobs_app, name="jobs")
 app.add_typer(staff_app, name="staff")
 app.add_typer(i18n_app, name="i18n")
 
@@ -204,6 +207,54 @@ def staff_create(
         raise typer.Exit(2) from exc
     typer.echo(f"{parsed_role.value} {created.staff.name!r} created; keep this token secret:")
     typer.echo(created.token)
+
+
+def _parse_now(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter("use ISO 8601, e.g. 2026-11-30T10:00:00+01:00") from exc
+    if moment.tzinfo is None:
+        raise typer.BadParameter("give a time zone offset, e.g. +01:00 or Z")
+    return moment
+
+
+@jobs_app.command("run-once")
+def jobs_run_once(
+    now: Annotated[
+        str | None,
+        typer.Option(help="Run as if it were this ISO 8601 time (with offset). Default: now."),
+    ] = None,
+) -> None:
+    """Run every due job once (check-ins, reminders, digests) and deliver what they queued.
+    Running it twice for the same time sends nothing twice."""
+    from wzt_bot.clock import FrozenClock, SystemClock
+    from wzt_bot.db.engine import is_sqlite
+    from wzt_bot.db.migrate import upgrade_head
+    from wzt_bot.domain.ports import Clock
+    from wzt_bot.wiring import Container, run_jobs_once
+
+    moment = _parse_now(now) if now else None
+    settings = load_settings()
+    if settings.bot_token is None:
+        typer.secho("configuration error: WZT_BOT_TOKEN is not set", err=True, fg="red")
+        raise typer.Exit(2)
+    if is_sqlite(settings.database_url):
+        upgrade_head(settings.database_url)
+
+    async def main() -> None:
+        clock: Clock = FrozenClock(moment) if moment else SystemClock()
+        async with Container.open(settings, clock=clock) as container:
+            tick, delivered = await run_jobs_once(container)
+        typer.echo(
+            f"planned {tick.planned}, queued {tick.queued}, reminders {tick.reminders}, "
+            f"digests {tick.digests}, no-contact flags {tick.no_contact_flags}; "
+            f"sent {delivered.sent}, retried {delivered.retried}, dead {delivered.dead}, "
+            f"cancelled {delivered.cancelled}, waiting for the end of quiet hours "
+            f"{delivered.deferred}"
+        )
+
+    _run(main())
 
 
 def _pybabel(*args: str) -> None:

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     telegram_global_rate: float = Field(25.0, gt=0, description="Messages per second, all chats.")
     telegram_chat_rate: float = Field(1.0, gt=0, description="Messages per second in one chat.")
     telegram_chat_burst: int = Field(3, ge=1, description="Short burst allowed in one chat.")
+    translate_url: str | None = Field(
+        None, description="LibreTranslate-compatible server: machine translation when set."
+    )
+    translate_api_key: SecretStr | None = Field(None, description="API key for that server.")
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Larger API bodies get 413.")
     locales_dir: Path | None = Field(
         None, description="Folder with the translation catalogs; ./locales of the source tree."

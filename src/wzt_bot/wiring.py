@@ -26,19 +26,24 @@ from wzt_bot.bot.commands_menu import register_commands
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.factory import build_bot, build_dispatcher
 from wzt_bot.bot.limits import RateLimiter
+from wzt_bot.bot.notifier import TelegramNotifier
 from wzt_bot.bot.pipeline import ALLOWED_UPDATES, UpdatePipeline
 from wzt_bot.bot.webhook import WEBHOOK_PATH, build_webhook_router
+from wzt_bot.clients.language import LinguaLanguageTools
 from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from wzt_bot.clients.relay import HttpxWebhookRelay
 from wzt_bot.clock import SystemClock
 from wzt_bot.config import Settings
 from wzt_bot.crypto import Keyring
 from wzt_bot.db.engine import SQLITE_POOL_SIZE, build_engine, build_sessionmaker, is_sqlite
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
 from wzt_bot.domain.ports import Clock
+from wzt_bot.domain.services.delivery import DeliveryReport, Sender
 from wzt_bot.domain.services.onboarding import mark_unreachable
 from wzt_bot.i18n import I18n
 from wzt_bot.scheduler.factory import build_scheduler
+from wzt_bot.scheduler.jobs import OutreachReport, outreach_tick
 
 log = structlog.get_logger(__name__)
 SANDBOX_TOKEN = "123456:SANDBOX-wzt-demo-token"  # noqa: S105 - only valid on the sandbox
@@ -73,9 +78,11 @@ class Container:
     i18n: I18n
     redis: Redis | None
     limiter: RateLimiter
+    language_tools: LinguaLanguageTools
     bot: Bot | None = None
     dispatcher: Dispatcher | None = None
     pipeline: UpdatePipeline | None = None
+    relay: HttpxWebhookRelay | None = None
     _bot_username: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -110,6 +117,12 @@ class Container:
             i18n=I18n(settings.locales_dir, default_locale=settings.default_locale),
             redis=redis,
             limiter=limiter,
+            language_tools=LinguaLanguageTools(
+                settings.translate_url,
+                api_key=settings.translate_api_key.get_secret_value()
+                if settings.translate_api_key
+                else None,
+            ),
             _bot_username=settings.bot_username,
         )
         try:
@@ -124,6 +137,9 @@ class Container:
             await self.dispatcher.storage.close()
         if self.bot is not None:
             await self.bot.session.close()
+        if self.relay is not None:
+            await self.relay.aclose()
+        await self.language_tools.aclose()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
@@ -140,25 +156,45 @@ class Container:
             await mark_unreachable(uow, self.clock, chat_id)
             await uow.commit()
 
+    def telegram_bot(self) -> Bot:
+        """The Bot API client (rate limits, retries, 403 handling), without a dispatcher."""
+        if self.bot is None:
+            token = self.settings.bot_token
+            if token is None:
+                raise RuntimeError("WZT_BOT_TOKEN is not set (or use `wzt-bot demo`)")
+            self.bot = build_bot(
+                token.get_secret_value(),
+                self.settings.telegram_api_url,
+                self.limiter,
+                on_blocked=self._on_blocked,
+            )
+        return self.bot
+
+    def build_sender(self) -> Sender:
+        """The one sender of the outbox: Telegram messages and the teams' webhooks."""
+        if self.relay is None:
+            self.relay = HttpxWebhookRelay()
+        return Sender(
+            self.uow_factory,
+            self.clock,
+            TelegramNotifier(self.telegram_bot(), self.i18n),
+            self.relay,
+        )
+
     def build_bot(self) -> UpdatePipeline:
         if self.pipeline is not None:
             return self.pipeline
-        token = self.settings.bot_token
-        if token is None:
-            raise RuntimeError("WZT_BOT_TOKEN is not set (or use `wzt-bot demo`)")
-        self.bot = build_bot(
-            token.get_secret_value(),
-            self.settings.telegram_api_url,
-            self.limiter,
-            on_blocked=self._on_blocked,
-        )
+        self.telegram_bot()
         ctx = BotContext(
             uow_factory=self.uow_factory,
             clock=self.clock,
             i18n=self.i18n,
             default_locale=self.settings.default_locale,
+            tz=self.settings.tz,
+            language_tools=self.language_tools,
         )
         self.dispatcher = build_dispatcher(ctx, self._storage())
+        assert self.bot is not None
         self.pipeline = UpdatePipeline(
             self.dispatcher,
             self.bot,
@@ -197,6 +233,8 @@ class Container:
                 bot_username=self.bot_username,
                 ping_database=self.ping_database,
                 max_body_bytes=self.settings.max_body_bytes,
+                tz=self.settings.tz,
+                language_tools=self.language_tools,
             ),
             extra_routers=routers,
         )
@@ -262,13 +300,36 @@ async def run_bot(container: Container, stop: asyncio.Event) -> None:
 
 
 async def run_scheduler(container: Container, stop: asyncio.Event) -> None:
+    """APScheduler's periodic ticks, and the outbox sender running continuously."""
     scheduler = build_scheduler(container.uow_factory, container.clock, container.settings.tz)
+    sender = container.build_sender()
     scheduler.start()
     log.info("scheduler.started", jobs=[job.id for job in scheduler.get_jobs()])
     try:
-        await stop.wait()
+        await sender.run(stop)
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def run_jobs_once(container: Container) -> tuple[OutreachReport, DeliveryReport]:
+    """Every due job once, at the container clock's time, and deliver what they queued.
+    The sender starts on the first batch while the tick queues the rest."""
+    sender = container.build_sender()
+    tick = asyncio.create_task(
+        outreach_tick(container.uow_factory, container.clock, container.settings.tz)
+    )
+    delivered = DeliveryReport()
+    await sender.expire_claims()
+    while True:
+        report = await sender.run_once()
+        delivered.add(report)
+        if report.claimed:
+            continue
+        if tick.done():
+            delivered.add(await sender.drain())
+            break
+        await asyncio.sleep(0.1)
+    return tick.result(), delivered
 
 
 async def run_parts(container: Container, stop: asyncio.Event, parts: set[str]) -> None:

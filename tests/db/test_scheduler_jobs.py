@@ -31,4 +31,4 @@ async def test_purge_keeps_recent_and_unhandled_updates(container: Container) ->
 
 def test_scheduler_has_its_jobs(container: Container) -> None:
     scheduler = build_scheduler(container.uow_factory, container.clock, ZoneInfo("Europe/Brussels"))
-    assert [job.id for job in scheduler.get_jobs()] == ["purge_handled_updates"]
+    assert [job.id for job in scheduler.get_jobs()] == ["purge_handled_updates", "outreach_tick"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
-from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
+from wzt_bot.domain.ports import Clock, LanguageTools, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +16,5 @@ class ApiContext:
     bot_username: Callable[[], Awaitable[str]]
     ping_database: Callable[[], Awaitable[None]]
     max_body_bytes: int = 1_000_000
+    tz: tzinfo = UTC
+    language_tools: LanguageTools | None = None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 
-from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
+from wzt_bot.domain.ports import Clock, LanguageTools, UnitOfWorkFactory
 from wzt_bot.i18n import I18n
 
 
@@ -39,4 +40,6 @@ class BotContext:
     clock: Clock
     i18n: I18n
     default_locale: str = "nl"
+    tz: tzinfo = UTC
+    language_tools: LanguageTools | None = None
     stranger_replies: ReplyThrottle = field(default_factory=ReplyThrottle)

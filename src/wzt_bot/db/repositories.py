@@ -18,7 +18,6 @@ from wzt_bot.crypto import Keyring, UnknownKeyError
 from wzt_bot.db.tables import (
     AuditRow,
     ConsentRow,
-    FlagRow,
     InviteAttemptRow,
     InviteRow,
     NetworkRow,
@@ -33,19 +32,19 @@ from wzt_bot.domain.models import (
     AuditEntry,
     Consent,
     ConsentKind,
-    Flag,
-    FlagKind,
-    FlagStatus,
-    FlagUrgency,
+    DayPart,
     Invite,
     Network,
     Participant,
     ParticipantStatus,
+    Phase,
     Role,
     Staff,
+    StaffFunction,
     Team,
     TelegramLink,
 )
+from wzt_bot.domain.policies.team import TeamSettings
 
 log = structlog.get_logger(__name__)
 
@@ -64,8 +63,18 @@ class SqlNetworkRepository(_Repo):
         row = await self.s.scalar(select(NetworkRow).where(NetworkRow.name == name))
         return Network(id=row.id, name=row.name) if row else None
 
+    async def checkin_settings(self, network_id: uuid.UUID) -> dict[str, Any]:
+        settings = await self.s.scalar(
+            select(NetworkRow.settings).where(NetworkRow.id == network_id)
+        )
+        return dict((settings or {}).get("checkins") or {})
+
 
 class SqlTeamRepository(_Repo):
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        super().__init__(session)
+        self.keyring = keyring
+
     async def add(self, team: Team) -> None:
         self.s.add(TeamRow(id=team.id, network_id=team.network_id, name=team.name))
         await self.s.flush()
@@ -73,6 +82,41 @@ class SqlTeamRepository(_Repo):
     async def get(self, team_id: uuid.UUID) -> Team | None:
         row = await self.s.get(TeamRow, team_id)
         return Team(id=row.id, network_id=row.network_id, name=row.name) if row else None
+
+    async def all(self) -> Sequence[Team]:
+        rows = await self.s.scalars(select(TeamRow).order_by(TeamRow.name))
+        return [Team(id=r.id, network_id=r.network_id, name=r.name) for r in rows]
+
+    async def settings(self, team_id: uuid.UUID) -> TeamSettings:
+        data = await self.s.scalar(select(TeamRow.settings).where(TeamRow.id == team_id))
+        return TeamSettings.from_json(data)
+
+    async def save_settings(self, team_id: uuid.UUID, settings: TeamSettings) -> None:
+        await self.s.execute(
+            update(TeamRow).where(TeamRow.id == team_id).values(settings=settings.to_json())
+        )
+
+    async def webhook_secret(self, team_id: uuid.UUID) -> str | None:
+        row = (
+            await self.s.execute(
+                select(TeamRow.webhook_secret_ct, TeamRow.webhook_secret_key_id).where(
+                    TeamRow.id == team_id
+                )
+            )
+        ).first()
+        if row is None or row[0] is None or row[1] is None:
+            return None
+        return self.keyring.decrypt(row[0], row[1], context=b"webhook:" + team_id.bytes)
+
+    async def set_webhook_secret(self, team_id: uuid.UUID, secret: str | None) -> None:
+        ct, key_id = (None, None)
+        if secret:
+            ct, key_id = self.keyring.encrypt(secret, context=b"webhook:" + team_id.bytes)
+        await self.s.execute(
+            update(TeamRow)
+            .where(TeamRow.id == team_id)
+            .values(webhook_secret_ct=ct, webhook_secret_key_id=key_id)
+        )
 
 
 class SqlStaffRepository(_Repo):
@@ -84,6 +128,8 @@ class SqlStaffRepository(_Repo):
                 role=staff.role.value,
                 token_hash=token_hash,
                 active=staff.active,
+                function=staff.function.value if staff.function else None,
+                away=staff.away,
             )
         )
         await self.s.flush()
@@ -93,8 +139,25 @@ class SqlStaffRepository(_Repo):
 
     async def get_by_token_hash(self, token_hash: str) -> Staff | None:
         row = await self.s.scalar(select(StaffRow).where(StaffRow.token_hash == token_hash))
-        if row is None:
-            return None
+        return await self._staff(row) if row else None
+
+    async def get(self, staff_id: uuid.UUID) -> Staff | None:
+        row = await self.s.get(StaffRow, staff_id)
+        return await self._staff(row) if row else None
+
+    async def update(self, staff: Staff) -> None:
+        await self.s.execute(
+            update(StaffRow)
+            .where(StaffRow.id == staff.id)
+            .values(
+                name=staff.name,
+                function=staff.function.value if staff.function else None,
+                away=staff.away,
+                active=staff.active,
+            )
+        )
+
+    async def _staff(self, row: StaffRow) -> Staff:
         team_ids = await self.s.scalars(
             select(StaffTeamRow.team_id).where(StaffTeamRow.staff_id == row.id)
         )
@@ -104,6 +167,8 @@ class SqlStaffRepository(_Repo):
             role=Role(row.role),
             team_ids=frozenset(team_ids),
             active=row.active,
+            function=StaffFunction(row.function) if row.function else None,
+            away=row.away,
         )
 
 
@@ -119,7 +184,40 @@ def _participant(row: ParticipantRow) -> Participant:
         unreachable=row.unreachable,
         onboarded_at=row.onboarded_at,
         updated_at=row.updated_at,
+        checkins_consented=row.checkins_consented,
+        main_contact_id=row.main_contact_id,
+        backup_contact_id=row.backup_contact_id,
+        phase=Phase(row.phase) if row.phase else None,
+        paused=row.paused,
+        stage_changed_at=row.stage_changed_at,
+        checkin_weekday=row.checkin_weekday,
+        checkin_daypart=DayPart(row.checkin_daypart),
+        checkin_less_often=row.checkin_less_often,
+        checkin_snooze_until=row.checkin_snooze_until,
     )
+
+
+def participant_values(participant: Participant) -> dict[str, Any]:
+    """Every column of a participant that changes after creation."""
+    return {
+        "display_name": participant.display_name,
+        "status": participant.status.value,
+        "locale": participant.locale,
+        "proactive_paused": participant.proactive_paused,
+        "unreachable": participant.unreachable,
+        "updated_at": participant.updated_at,
+        "onboarded_at": participant.onboarded_at,
+        "checkins_consented": participant.checkins_consented,
+        "main_contact_id": participant.main_contact_id,
+        "backup_contact_id": participant.backup_contact_id,
+        "phase": participant.phase.value if participant.phase else None,
+        "paused": participant.paused,
+        "stage_changed_at": participant.stage_changed_at,
+        "checkin_weekday": participant.checkin_weekday,
+        "checkin_daypart": participant.checkin_daypart.value,
+        "checkin_less_often": participant.checkin_less_often,
+        "checkin_snooze_until": participant.checkin_snooze_until,
+    }
 
 
 # Statements of the per-update hot path, built once (Core, not ORM entities).
@@ -155,14 +253,8 @@ class SqlParticipantRepository(_Repo):
             ParticipantRow(
                 id=participant.id,
                 team_id=participant.team_id,
-                display_name=participant.display_name,
-                status=participant.status.value,
-                locale=participant.locale,
-                proactive_paused=participant.proactive_paused,
-                unreachable=participant.unreachable,
                 created_at=participant.created_at,
-                updated_at=participant.updated_at,
-                onboarded_at=participant.onboarded_at,
+                **participant_values(participant),
             )
         )
         await self.s.flush()
@@ -184,15 +276,7 @@ class SqlParticipantRepository(_Repo):
         await self.s.execute(
             update(ParticipantRow)
             .where(ParticipantRow.id == participant.id)
-            .values(
-                display_name=participant.display_name,
-                status=participant.status.value,
-                locale=participant.locale,
-                proactive_paused=participant.proactive_paused,
-                unreachable=participant.unreachable,
-                updated_at=participant.updated_at,
-                onboarded_at=participant.onboarded_at,
-            )
+            .values(**participant_values(participant))
         )
 
     async def list_for_teams(
@@ -379,52 +463,6 @@ class SqlConsentRepository(_Repo):
                 ),
             )
         return list(latest.values())
-
-
-class SqlFlagRepository(_Repo):
-    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
-        super().__init__(session)
-        self.keyring = keyring
-
-    async def add(self, flag: Flag, note: str | None) -> None:
-        note_ct, key_id = (None, None)
-        if note:
-            note_ct, key_id = self.keyring.encrypt(note, context=flag.id.bytes)
-        self.s.add(
-            FlagRow(
-                id=flag.id,
-                participant_id=flag.participant_id,
-                team_id=flag.team_id,
-                kind=flag.kind.value,
-                urgency=flag.urgency.value,
-                status=flag.status.value,
-                source=flag.source,
-                created_at=flag.created_at,
-                note_ct=note_ct,
-                note_key_id=key_id,
-            )
-        )
-        await self.s.flush()
-
-    async def open_for(self, participant_id: uuid.UUID) -> Sequence[Flag]:
-        rows = await self.s.scalars(
-            select(FlagRow).where(
-                FlagRow.participant_id == participant_id, FlagRow.status == FlagStatus.OPEN.value
-            )
-        )
-        return [
-            Flag(
-                id=r.id,
-                participant_id=r.participant_id,
-                team_id=r.team_id,
-                kind=FlagKind(r.kind),
-                urgency=FlagUrgency(r.urgency),
-                source=r.source,
-                created_at=r.created_at,
-                status=FlagStatus(r.status),
-            )
-            for r in rows
-        ]
 
 
 class SqlAuditRepository(_Repo):

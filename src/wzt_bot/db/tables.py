@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     DateTime,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     Uuid,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -59,6 +62,7 @@ class NetworkRow(Base):
     __tablename__ = "networks"
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class TeamRow(Base):
@@ -66,6 +70,10 @@ class TeamRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     network_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("networks.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The key that signs webhooks to the team's own system, encrypted at rest.
+    webhook_secret_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    webhook_secret_key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class StaffRow(Base):
@@ -75,6 +83,8 @@ class StaffRow(Base):
     role: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    function: Mapped[str | None] = mapped_column(String(32))
+    away: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StaffTeamRow(Base):
@@ -95,6 +105,18 @@ class ParticipantRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     onboarded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    checkins_consented: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    main_contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    backup_contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    phase: Mapped[str | None] = mapped_column(String(16))
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    stage_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    checkin_weekday: Mapped[int | None] = mapped_column(Integer)
+    checkin_daypart: Mapped[str] = mapped_column(
+        String(16), default="morning", server_default="morning"
+    )
+    checkin_less_often: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    checkin_snooze_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class InviteRow(Base):
@@ -152,15 +174,89 @@ class FlagRow(Base):
     __tablename__ = "flags"
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
-    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"), index=True)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"))
     kind: Mapped[str] = mapped_column(String(32))
     urgency: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # The participant's own words, encrypted at rest (see wzt_bot.crypto).
-    note_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
-    note_key_id: Mapped[str | None] = mapped_column(String(16))
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    respond_by: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    topic: Mapped[str | None] = mapped_column(String(16))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    helped: Mapped[bool | None] = mapped_column(Boolean)
+    __table_args__ = (
+        # The team's inbox: newest first per team, filtered by status.
+        Index("ix_flags_team_status_created", "team_id", "status", "created_at"),
+        Index("ix_flags_status_created", "status", "created_at"),
+    )
+
+
+class FlagMessageRow(Base):
+    __tablename__ = "flag_messages"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    flag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("flags.id"), index=True)
+    author: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    language: Mapped[str | None] = mapped_column(String(8))
+    media_kind: Mapped[str | None] = mapped_column(String(16))
+    # Text, translation and media reference: encrypted at rest, as one JSON document.
+    body_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(16))
+
+
+class CheckinRow(Base):
+    __tablename__ = "checkins"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"))
+    slot: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    wording: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reminder_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    score: Mapped[int | None] = mapped_column(Integer)
+    all_ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    topics: Mapped[str] = mapped_column(String(200), default="")
+    wants_contact: Mapped[bool | None] = mapped_column(Boolean)
+    # Free text ("iets vertellen", "wat lukte er") and a voice note reference, encrypted.
+    body_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    __table_args__ = (
+        # Due rows among millions: a range scan on (status, due_at).
+        Index("ix_checkins_status_due", "status", "due_at"),
+        Index("ix_checkins_participant_due", "participant_id", "due_at"),
+    )
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime)
+    give_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What to render and send: may hold a team's reply or a participant's words, encrypted.
+    payload_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)
 
 
 class AuditRow(Base):

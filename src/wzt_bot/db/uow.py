@@ -8,10 +8,10 @@ from typing import Any, Self, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wzt_bot.crypto import Keyring
+from wzt_bot.db.outreach import SqlCheckinRepository, SqlFlagRepository, SqlOutbox
 from wzt_bot.db.repositories import (
     SqlAuditRepository,
     SqlConsentRepository,
-    SqlFlagRepository,
     SqlInviteAttemptRepository,
     SqlInviteRepository,
     SqlNetworkRepository,
@@ -23,7 +23,9 @@ from wzt_bot.db.repositories import (
 )
 
 R = TypeVar("R")
-_NEEDS_KEYRING: frozenset[type] = frozenset({SqlFlagRepository, SqlUpdateInbox})
+_NEEDS_KEYRING: frozenset[type] = frozenset(
+    {SqlFlagRepository, SqlUpdateInbox, SqlTeamRepository, SqlCheckinRepository, SqlOutbox}
+)
 
 
 class SqlUnitOfWork:
@@ -88,6 +90,14 @@ class SqlUnitOfWork:
     @property
     def updates(self) -> SqlUpdateInbox:
         return self._repo(SqlUpdateInbox)
+
+    @property
+    def checkins(self) -> SqlCheckinRepository:
+        return self._repo(SqlCheckinRepository)
+
+    @property
+    def outbox(self) -> SqlOutbox:
+        return self._repo(SqlOutbox)
 
     async def __aenter__(self) -> Self:
         self._session = self._sessionmaker()

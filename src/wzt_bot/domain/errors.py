@@ -27,3 +27,19 @@ class DomainError(Exception):
             return self.code.value
         detail = ", ".join(f"{k}={v}" for k, v in sorted(self.params.items()))
         return f"{self.code.value} ({detail})"
+
+
+class DeliveryError(Exception):
+    """A message of the outbox could not be delivered (raised by Notifier/WebhookRelay)."""
+
+
+class RecipientGoneError(DeliveryError):
+    """The participant blocked the bot or the chat is gone: stop sending there."""
+
+
+class TryLaterError(DeliveryError):
+    """A passing problem (timeouts, 5xx, 429 after its waits): try again with backoff."""
+
+
+class RejectedError(DeliveryError):
+    """The receiver refuses this message for good (e.g. a bad request)."""

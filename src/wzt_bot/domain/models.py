@@ -25,17 +25,91 @@ class ConsentKind(enum.StrEnum):
 
 
 class FlagKind(enum.StrEnum):
-    CONTACT_REQUEST = "contact_request"
+    CONTACT_REQUEST = "contact_request"  # "Neem contact met mij op"
+    CRISIS = "crisis"  # a risk message: always urgent, whatever the consent settings
+    CONCERN = "concern"  # "Ik wil iets vragen of zeggen", relayed with the participant's consent
+    CHECKIN_LOW = "checkin_low"  # a low score or a worrying topic, and the participant said yes
+    NO_CONTACT = "no_contact"  # check-ins unanswered: a reason for a human to reach out
+    UNREACHABLE = "unreachable"  # the participant blocked the bot
+    PLAN_DISAGREEMENT = "plan_disagreement"
+    APPOINTMENT = "appointment"
 
 
 class FlagUrgency(enum.StrEnum):
-    NORMAL = "normal"
     URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
 
 
 class FlagStatus(enum.StrEnum):
     OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
     RESOLVED = "resolved"
+
+
+class StaffFunction(enum.StrEnum):
+    """What a team member does, explained to participants in one plain sentence."""
+
+    CASEMANAGER_WERK = "casemanager_werk"
+    CASEMANAGER_ZORG = "casemanager_zorg"
+    STAGEBEGELEIDER = "stagebegeleider"
+    PARTNER = "partner"
+    OTHER = "other"
+
+
+class Topic(enum.StrEnum):
+    """What a concern or a check-in is about (also the routing key of a team)."""
+
+    WERK = "werk"  # werk of stage
+    ZORG = "zorg"  # zorg of gezondheid
+    GELD = "geld"
+    WONEN = "wonen"
+    GEZIN = "gezin"
+    VERVOER = "vervoer"
+    BEGELEIDING = "begeleiding"  # mijn begeleiding
+    ANDERS = "anders"
+
+
+class Phase(enum.StrEnum):
+    OPSTART = "opstart"
+    PLAN = "plan"
+    UITVOERING = "uitvoering"
+    AFSLUITING = "afsluiting"
+    NAZORG = "nazorg"
+
+
+class CheckinKind(enum.StrEnum):
+    REGULAR = "regular"
+    PAUSE_CONTACT = "pause_contact"  # during a pause: a gentle "wil je contact?"
+    ADHOC = "adhoc"  # the participant chose "Hoe gaat het?" in the menu
+
+
+class CheckinStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    ANSWERED = "answered"
+    MISSED = "missed"  # a newer check-in went out before this one was answered
+    CANCELLED = "cancelled"  # consent withdrawn, paused, stopped or unreachable when due
+
+
+class DayPart(enum.StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender
+    SENT = "sent"
+    DEAD = "dead"  # gave up: kept for the operator (dead-letter list), can be retried
+    CANCELLED = "cancelled"  # the participant is unreachable or stopped messages
+    UNCERTAIN = "uncertain"  # the sender died mid-send: never sent again (at most once)
+
+
+class OutboxChannel(enum.StrEnum):
+    TELEGRAM = "telegram"  # a message to a participant or to a team's group chat
+    WEBHOOK = "webhook"  # a signed event to a team's own casemanagement system
 
 
 #: The languages the bot speaks. Dutch is the source language of every text.
@@ -81,6 +155,8 @@ class Staff:
     role: Role
     team_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
     active: bool = True
+    function: StaffFunction | None = None
+    away: bool = False  # on leave: flags go to the back-up
 
 
 @dataclass(slots=True)
@@ -95,6 +171,16 @@ class Participant:
     unreachable: bool = False
     onboarded_at: datetime | None = None
     updated_at: datetime | None = None
+    checkins_consented: bool = False  # the latest consent record, kept here for the scheduler
+    main_contact_id: uuid.UUID | None = None
+    backup_contact_id: uuid.UUID | None = None
+    phase: Phase | None = None  # None: no trajectory data yet
+    paused: bool = False  # the trajectory is paused (gepauzeerd)
+    stage_changed_at: datetime | None = None  # a stage started, or its hours or tasks changed
+    checkin_weekday: int | None = None  # 0 = Monday; None = any day
+    checkin_daypart: DayPart = DayPart.MORNING
+    checkin_less_often: bool = False
+    checkin_snooze_until: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -148,6 +234,78 @@ class Flag:
     source: str
     created_at: datetime
     status: FlagStatus = FlagStatus.OPEN
+    assignee_id: uuid.UUID | None = None
+    respond_by: datetime | None = None
+    topic: Topic | None = None
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    updated_at: datetime | None = None
+    notified_at: datetime | None = None  # the team's group chat was told (at once or in a digest)
+    helped: bool | None = None  # the participant's answer to "Heeft dit geholpen?"
+
+
+class Author(enum.StrEnum):
+    PARTICIPANT = "participant"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+@dataclass(slots=True)
+class FlagMessage:
+    """One message in a flag's thread. The text is encrypted at rest."""
+
+    id: uuid.UUID
+    flag_id: uuid.UUID
+    author: Author
+    author_id: str
+    text: str
+    created_at: datetime
+    language: str | None = None  # detected language of the original
+    translation: str | None = None  # Dutch (for the team) or the participant's language (reply)
+    media_kind: str | None = None  # "voice" or "photo": the Telegram file id is in `media_ref`
+    media_ref: str | None = None
+
+
+@dataclass(slots=True)
+class Checkin:
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    slot: str  # idempotency key: one check-in per participant per local day
+    kind: CheckinKind
+    due_at: datetime
+    created_at: datetime
+    status: CheckinStatus = CheckinStatus.SCHEDULED
+    wording: int = 0
+    sent_at: datetime | None = None
+    reminder_at: datetime | None = None
+    answered_at: datetime | None = None
+    score: int | None = None  # 1..5; None with all_ok = "Alles oké"
+    all_ok: bool = False
+    topics: tuple[Topic, ...] = ()
+    wants_contact: bool | None = None
+    note: str | None = None  # free text, encrypted at rest
+    went_well: str | None = None  # "Wat lukte er deze week?", encrypted at rest
+    voice_ref: str | None = None
+
+
+@dataclass(slots=True)
+class OutboxMessage:
+    """Something the bot sends on its own initiative: rendered and sent by one sender."""
+
+    id: uuid.UUID
+    key: str  # idempotency key: the same key is never queued twice
+    channel: OutboxChannel
+    target: str  # a chat id, or a team id for webhooks
+    kind: str  # what to render ("checkin", "reminder", "reply", "team_notice", ...)
+    payload: dict[str, object]
+    created_at: datetime
+    not_before: datetime
+    participant_id: uuid.UUID | None = None
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    give_up_at: datetime | None = None
 
 
 @dataclass(slots=True)

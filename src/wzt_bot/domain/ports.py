@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from wzt_bot.domain.models import (
     AuditEntry,
+    Checkin,
     Consent,
     Flag,
+    FlagKind,
+    FlagMessage,
+    FlagStatus,
+    FlagUrgency,
     Invite,
     Network,
+    OutboxMessage,
+    OutboxStatus,
     Participant,
     Staff,
     Team,
     TelegramLink,
 )
+
+if TYPE_CHECKING:
+    from wzt_bot.domain.policies.team import TeamSettings
 
 
 class Clock(Protocol):
@@ -30,16 +41,26 @@ class Clock(Protocol):
 class NetworkRepository(Protocol):
     async def add(self, network: Network) -> None: ...
     async def get_by_name(self, name: str) -> Network | None: ...
+    async def checkin_settings(self, network_id: uuid.UUID) -> dict[str, Any]: ...
 
 
 class TeamRepository(Protocol):
     async def add(self, team: Team) -> None: ...
     async def get(self, team_id: uuid.UUID) -> Team | None: ...
+    async def all(self) -> Sequence[Team]: ...
+    async def settings(self, team_id: uuid.UUID) -> TeamSettings: ...
+    async def save_settings(self, team_id: uuid.UUID, settings: TeamSettings) -> None: ...
+    async def webhook_secret(self, team_id: uuid.UUID) -> str | None: ...
+    async def set_webhook_secret(self, team_id: uuid.UUID, secret: str | None) -> None: ...
 
 
 class StaffRepository(Protocol):
     async def add(self, staff: Staff, token_hash: str) -> None: ...
+    async def get(self, staff_id: uuid.UUID) -> Staff | None: ...
     async def get_by_token_hash(self, token_hash: str) -> Staff | None: ...
+    async def update(self, staff: Staff) -> None:
+        """Name, function and away (teams and token stay as they are)."""
+        ...
 
 
 class ParticipantRepository(Protocol):
@@ -87,14 +108,130 @@ class ConsentRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class FlagFilter:
+    team_ids: frozenset[uuid.UUID] | None = None  # None: all teams (admin)
+    status: FlagStatus | None = None
+    urgency: FlagUrgency | None = None
+    kind: FlagKind | None = None
+    participant_id: uuid.UUID | None = None
+
+
 class FlagRepository(Protocol):
-    async def add(self, flag: Flag, note: str | None) -> None: ...
-    async def open_for(self, participant_id: uuid.UUID) -> Sequence[Flag]: ...
+    async def add(self, flag: Flag) -> None: ...
+    async def get(self, flag_id: uuid.UUID) -> Flag | None: ...
+    async def update(self, flag: Flag) -> None: ...
+    async def open_for(self, participant_id: uuid.UUID) -> Sequence[Flag]:
+        """Flags not resolved yet (open or acknowledged)."""
+        ...
+
+    async def search(
+        self, where: FlagFilter, *, offset: int, limit: int
+    ) -> tuple[Sequence[Flag], int]:
+        """Newest first, and the total."""
+        ...
+
+    async def add_message(self, message: FlagMessage) -> None: ...
+    async def messages(self, flag_id: uuid.UUID) -> Sequence[FlagMessage]: ...
+    async def not_notified(self, team_id: uuid.UUID) -> Sequence[Flag]:
+        """Flags the team's group chat has not been told about yet."""
+        ...
+
+
+class CheckinRepository(Protocol):
+    async def add(self, checkin: Checkin) -> bool:
+        """Insert unless its slot exists already; False for a repeat."""
+        ...
+
+    async def get(self, checkin_id: uuid.UUID) -> Checkin | None: ...
+    async def update(self, checkin: Checkin) -> None: ...
+    async def claim_due(self, now: datetime, limit: int) -> Sequence[Checkin]:
+        """Scheduled check-ins due at `now`, marked sent atomically (skip locked rows)."""
+        ...
+
+    async def needing_reminder(
+        self, sent_before: datetime, now: datetime, limit: int
+    ) -> Sequence[Checkin]:
+        """Sent before `sent_before`, not answered, no reminder yet; marked reminded."""
+        ...
+
+    async def latest_for(self, participant_id: uuid.UUID, limit: int) -> Sequence[Checkin]:
+        """Most recent first (scheduled ones included)."""
+        ...
+
+    async def participants_to_plan(self, limit: int) -> Sequence[tuple[Participant, datetime]]:
+        """Participants who may get check-ins but have none scheduled, with their anchor:
+        the due time of their last check-in, or when they linked."""
+        ...
+
+    async def cancel_scheduled(self, participant_id: uuid.UUID) -> int: ...
+
+
+class Outbox(Protocol):
+    async def add(self, message: OutboxMessage) -> bool:
+        """Queue unless the key was queued before; False for a repeat."""
+        ...
+
+    async def claim(self, now: datetime, limit: int, token: str) -> Sequence[OutboxMessage]:
+        """Due pending messages, claimed for one sender (FOR UPDATE SKIP LOCKED)."""
+        ...
+
+    async def finish(
+        self,
+        message_id: uuid.UUID,
+        status: OutboxStatus,
+        *,
+        at: datetime,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        deferred: bool = False,
+    ) -> None:
+        """Sent, dead or cancelled; or back to pending until `retry_at` (an attempt failed,
+        or - `deferred` - it waits for the end of quiet hours, which is no attempt)."""
+        ...
+
+    async def expire_claims(self, claimed_before: datetime) -> int:
+        """Messages whose sender died mid-send: marked uncertain, never sent twice."""
+        ...
+
+    async def cancel_for_participant(self, participant_id: uuid.UUID, at: datetime) -> int: ...
+    async def get(self, message_id: uuid.UUID) -> OutboxMessage | None: ...
+    async def list(
+        self, *, status: OutboxStatus | None, channel: str | None, target: str | None, limit: int
+    ) -> Sequence[OutboxMessage]: ...
+    async def retry(self, message_id: uuid.UUID, at: datetime, give_up_at: datetime) -> bool:
+        """A dead message back to pending; False when it is not dead."""
+        ...
+
+    async def counts(self) -> dict[str, int]: ...
 
 
 class AuditRepository(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
     async def for_participant(self, participant_id: uuid.UUID) -> Sequence[AuditEntry]: ...
+
+
+class Notifier(Protocol):
+    """Renders and sends a Telegram message of the outbox (participant or team chat).
+    Raises RecipientGoneError, TryLaterError or RejectedError from wzt_bot.domain.errors."""
+
+    async def send(self, message: OutboxMessage) -> None: ...
+
+
+class WebhookRelay(Protocol):
+    """Posts a signed event of the outbox to a team's own system.
+    Raises TryLaterError or RejectedError."""
+
+    async def post(self, message: OutboxMessage, url: str, secret: str) -> None: ...
+
+
+class LanguageTools(Protocol):
+    """Which language a participant wrote in, and (optionally) a machine translation."""
+
+    async def detect(self, text: str) -> str | None: ...
+    async def translate(self, text: str, source: str | None, target: str) -> str | None:
+        """None when no translation service is configured or it failed."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -122,6 +259,10 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditRepository: ...
     @property
     def updates(self) -> UpdateInbox: ...
+    @property
+    def checkins(self) -> CheckinRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -10,7 +10,10 @@ from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
 from wzt_bot.scheduler import jobs
 
 
-def build_scheduler(uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo) -> AsyncIOScheduler:
+def build_scheduler(
+    uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo, *, tick_seconds: int = 60
+) -> AsyncIOScheduler:
+    """Housekeeping, and the outreach tick every minute (check-ins, reminders, digests)."""
     scheduler = AsyncIOScheduler(timezone=tz)
     scheduler.add_job(
         jobs.purge_handled_updates,
@@ -22,5 +25,16 @@ def build_scheduler(uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo) ->
         coalesce=True,
         max_instances=1,
         misfire_grace_time=3600,
+    )
+    scheduler.add_job(
+        jobs.outreach_tick,
+        "interval",
+        seconds=tick_seconds,
+        id="outreach_tick",
+        kwargs={"uow_factory": uow_factory, "clock": clock, "tz": tz},
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=datetime.now(tz),
     )
     return scheduler

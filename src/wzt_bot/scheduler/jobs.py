@@ -1,17 +1,26 @@
-"""Scheduled jobs: each opens its own unit of work and acts through the domain."""
+"""Scheduled jobs: each opens its own units of work and acts through the domain.
+
+The rows are the truth: a job that runs twice, or in two processes at once, finds nothing
+left to do the second time (check-ins and outbox rows are claimed atomically and carry
+idempotency keys).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import dataclasses
+from dataclasses import dataclass
+from datetime import timedelta, tzinfo
 
 import structlog
 
 from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
+from wzt_bot.domain.services import checkins, outbox
 
 log = structlog.get_logger(__name__)
 
 #: Telegram stops redelivering an update after a day; a week of update ids is plenty.
 KEEP_UPDATE_IDS = timedelta(days=7)
+BATCH = 500
 
 
 async def purge_handled_updates(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
@@ -20,3 +29,48 @@ async def purge_handled_updates(uow_factory: UnitOfWorkFactory, clock: Clock) ->
         await uow.commit()
     log.info("job.purge_handled_updates", removed=removed)
     return removed
+
+
+@dataclass(slots=True)
+class OutreachReport:
+    planned: int = 0
+    queued: int = 0
+    cancelled: int = 0
+    reminders: int = 0
+    no_contact_flags: int = 0
+    digests: int = 0
+
+
+async def outreach_tick(uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo) -> OutreachReport:
+    """Plan check-ins, queue the due ones and the reminders, send the daily digests.
+    Each batch is its own transaction, so the sender can start on the first one."""
+    report = OutreachReport()
+    while True:
+        async with uow_factory() as uow:
+            planned = await checkins.plan(uow, clock, tz, limit=BATCH)
+            await uow.commit()
+        report.planned += planned
+        if planned < BATCH:
+            break
+    while True:
+        async with uow_factory() as uow:
+            tick = await checkins.dispatch(uow, clock, tz, limit=BATCH)
+            await uow.commit()
+        report.queued += tick.queued
+        report.cancelled += tick.cancelled
+        report.no_contact_flags += tick.no_contact_flags
+        if tick.queued + tick.cancelled == 0:
+            break
+    while True:
+        async with uow_factory() as uow:
+            reminders = await checkins.remind(uow, clock, tz, limit=BATCH)
+            await uow.commit()
+        report.reminders += reminders
+        if reminders < BATCH:
+            break
+    async with uow_factory() as uow:
+        report.digests = await outbox.daily_digests(uow, clock, tz)
+        await uow.commit()
+    if report.planned or report.queued or report.reminders or report.digests:
+        log.info("job.outreach_tick", **dataclasses.asdict(report))
+    return report

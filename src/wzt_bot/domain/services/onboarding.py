@@ -9,6 +9,7 @@ from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
     CONSENT_TEXT_VERSION,
     SUPPORTED_LOCALES,
+    Author,
     Consent,
     ConsentKind,
     Flag,
@@ -21,7 +22,7 @@ from wzt_bot.domain.models import (
 )
 from wzt_bot.domain.ports import Clock, UnitOfWork
 from wzt_bot.domain.security import hash_secret
-from wzt_bot.domain.services import audit
+from wzt_bot.domain.services import audit, flags
 
 MAX_FAILED_CODES_PER_HOUR = 5
 THROTTLE_WINDOW = timedelta(hours=1)
@@ -133,6 +134,10 @@ async def record_consent(
         recorded_at=now,
     )
     await uow.consents.add(consent)
+    if kind is ConsentKind.CHECKIN_MESSAGES:
+        participant.checkins_consented = granted
+        if not granted:
+            await uow.checkins.cancel_scheduled(participant.id)
     if participant.status is not ParticipantStatus.ACTIVE:
         participant.status = ParticipantStatus.ACTIVE
         participant.onboarded_at = now
@@ -148,19 +153,33 @@ async def set_proactive_paused(
     participant.proactive_paused = paused
     participant.updated_at = clock.now()
     await uow.participants.update(participant)
+    if paused:
+        await uow.checkins.cancel_scheduled(participant.id)
     await _audit(uow, clock, participant, "proactive.pause" if paused else "proactive.resume")
     return participant
 
 
 async def mark_unreachable(uow: UnitOfWork, clock: Clock, telegram_user_id: int) -> None:
-    """The participant blocked the bot: stop sending, let the team know by the status."""
+    """The participant blocked the bot: stop sending, and give the team a reason to reach
+    out another way ("niet bereikbaar via Telegram")."""
     participant = await participant_for_user(uow, telegram_user_id)
     if participant is None or participant.unreachable:
         return
     participant.unreachable = True
     participant.updated_at = clock.now()
     await uow.participants.update(participant)
+    await uow.outbox.cancel_for_participant(participant.id, clock.now())
+    await uow.checkins.cancel_scheduled(participant.id)
     await _audit(uow, clock, participant, "telegram.unreachable")
+    await flags.raise_flag(
+        uow,
+        clock,
+        participant,
+        kind=FlagKind.UNREACHABLE,
+        urgency=FlagUrgency.HIGH,
+        source="telegram:blocked",
+        author=Author.SYSTEM,
+    )
 
 
 async def mark_reachable(uow: UnitOfWork, clock: Clock, participant: Participant) -> None:
@@ -173,19 +192,12 @@ async def mark_reachable(uow: UnitOfWork, clock: Clock, participant: Participant
 async def request_contact(
     uow: UnitOfWork, clock: Clock, participant: Participant, *, source: str
 ) -> Flag:
-    """The participant wants someone of their team to get in touch."""
-    for flag in await uow.flags.open_for(participant.id):
-        if flag.kind is FlagKind.CONTACT_REQUEST:
-            return flag  # already asked and not yet handled: no duplicate
-    flag = Flag(
-        id=new_id(),
-        participant_id=participant.id,
-        team_id=participant.team_id,
+    """The participant wants someone of their team to get in touch (one open request)."""
+    return await flags.raise_flag(
+        uow,
+        clock,
+        participant,
         kind=FlagKind.CONTACT_REQUEST,
         urgency=FlagUrgency.NORMAL,
-        source=source[:64],
-        created_at=clock.now(),
+        source=source,
     )
-    await uow.flags.add(flag, note=None)
-    await _audit(uow, clock, participant, "flag.contact_request")
-    return flag

@@ -71,7 +71,7 @@ async def _audit(
     )
 
 
-async def _visible_participant(
+async def visible_participant(
     uow: UnitOfWork, staff: Staff, participant_id: uuid.UUID
 ) -> Participant:
     _require_reader(staff)
@@ -124,7 +124,7 @@ async def create_participant(
 async def reissue_invite(
     uow: UnitOfWork, clock: Clock, staff: Staff, participant_id: uuid.UUID
 ) -> IssuedInvite:
-    participant = await _visible_participant(uow, staff, participant_id)
+    participant = await visible_participant(uow, staff, participant_id)
     await _audit(uow, clock, staff, "participant.invite", participant.id)
     return await _issue_invite(uow, clock, participant)
 
@@ -137,7 +137,7 @@ async def view_participant(
     *,
     action: str = "participant.read",
 ) -> ParticipantView:
-    participant = await _visible_participant(uow, staff, participant_id)
+    participant = await visible_participant(uow, staff, participant_id)
     await _audit(uow, clock, staff, action, participant.id)
     invites = await uow.invites.active_for(participant.id)
     now = clock.now()

@@ -1,0 +1,125 @@
+"""TelegramNotifier: renders an outbox message in the participant's language and sends it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+
+from wzt_bot.bot.outreach_texts import (
+    checkin_keyboard,
+    checkin_text,
+    helped_keyboard,
+    pause_contact_keyboard,
+    pause_contact_text,
+    reminder_text,
+    reply_text,
+    resolved_text,
+)
+from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
+from wzt_bot.domain.models import OutboxMessage
+from wzt_bot.i18n import I18n, Translator
+
+TELEGRAM_TEXT_LIMIT = 4096
+_KIND_NL = {
+    "crisis": "crisis",
+    "concern": "vraag of bericht",
+    "contact_request": "vraagt contact",
+    "checkin_low": "gaat niet goed (check-in)",
+    "no_contact": "geen contact",
+    "unreachable": "niet bereikbaar via Telegram",
+    "plan_disagreement": "niet akkoord met plan",
+    "appointment": "afspraak",
+}
+_URGENCY_NL = {"urgent": "DRINGEND", "high": "hoog", "normal": "normaal"}
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+
+
+def team_notice_text(payload: dict[str, Any]) -> str:
+    """For the team's group chat (staff, Dutch): no words of the participant, only an alias."""
+    flags: list[dict[str, str]] = list(payload.get("flags") or [])
+    lines = [
+        f"• {f.get('alias')}: {_KIND_NL.get(f.get('kind', ''), f.get('kind'))} "
+        f"({_URGENCY_NL.get(f.get('urgency', ''), f.get('urgency'))}) - melding {f.get('id')}"
+        for f in flags
+    ]
+    head = (
+        f"📋 Overzicht: {len(flags)} nieuwe melding(en)"
+        if payload.get("digest")
+        else "🔔 Nieuwe melding"
+    )
+    return "\n".join([head, *lines, "Bekijk ze in jullie overzicht (GET /api/v1/flags)."])
+
+
+def render(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
+    p = message.payload
+    name = str(p.get("name") or "")
+    if message.kind in ("regular", "adhoc"):
+        checkin = _hex(p.get("checkin_id"))
+        return checkin_text(t, name, int(str(p.get("wording") or 0))), checkin_keyboard(t, checkin)
+    if message.kind == "reminder":
+        checkin = _hex(p.get("checkin_id"))
+        return reminder_text(t, name), checkin_keyboard(t, checkin)
+    if message.kind == "pause_contact":
+        checkin = _hex(p.get("checkin_id"))
+        return pause_contact_text(t, name), pause_contact_keyboard(t, checkin)
+    if message.kind == "reply":
+        flag = _hex(p.get("flag_id"))
+        text = reply_text(
+            t, str(p.get("from") or ""), str(p.get("text") or ""), _opt(p.get("translation"))
+        )
+        return text, helped_keyboard(t, flag)
+    if message.kind == "resolved":
+        flag = _hex(p.get("flag_id"))
+        return resolved_text(t, str(p.get("from") or ""), _opt(p.get("text"))), helped_keyboard(
+            t, flag
+        )
+    if message.kind == "team_notice":
+        return team_notice_text(dict(p)), None
+    raise RejectedError(f"unknown outbox kind {message.kind!r}")
+
+
+def _hex(value: object) -> str:
+    return str(value or "").replace("-", "")
+
+
+def _opt(value: object) -> str | None:
+    return str(value) if value else None
+
+
+class TelegramNotifier:
+    def __init__(self, bot: Bot, i18n: I18n) -> None:
+        self.bot = bot
+        self.i18n = i18n
+
+    async def send(self, message: OutboxMessage) -> None:
+        t = self.i18n.get(str(message.payload.get("locale") or "nl"))
+        text, markup = render(message, t)
+        if len(text) > TELEGRAM_TEXT_LIMIT:
+            text = text[: TELEGRAM_TEXT_LIMIT - 1] + "…"
+        try:
+            chat_id = int(message.target)
+        except ValueError as exc:
+            raise RejectedError(f"bad chat id {message.target!r}") from exc
+        try:
+            await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+        except TelegramForbiddenError as exc:
+            raise RecipientGoneError(exc.message) from exc
+        except TelegramNotFound as exc:
+            raise RecipientGoneError(exc.message) from exc
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise RecipientGoneError(exc.message) from exc
+            raise RejectedError(exc.message) from exc
+        except (TelegramRetryAfter, TelegramServerError, TelegramNetworkError) as exc:
+            raise TryLaterError(str(exc)) from exc

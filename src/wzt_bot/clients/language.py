@@ -1,0 +1,81 @@
+"""Language tools: lingua detects the language of free text (models ship in the wheel, nothing
+is downloaded); a LibreTranslate-compatible server translates, when WZT_TRANSLATE_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+
+import httpx
+import structlog
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+
+from wzt_bot.domain.models import SUPPORTED_LOCALES
+
+log = structlog.get_logger(__name__)
+MIN_CONFIDENCE = 0.5  # below this the participant's own language is the better guess
+_lock = threading.Lock()
+
+
+@functools.cache
+def _detector(locales: tuple[str, ...]) -> LanguageDetector:
+    """One detector per process (its models take ~150 MB and a second to load)."""
+    languages = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in locales
+    ]
+    with _lock:
+        return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+class LinguaLanguageTools:
+    def __init__(
+        self,
+        translate_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        timeout: float = 10.0,
+        locales: tuple[str, ...] = SUPPORTED_LOCALES,
+    ) -> None:
+        self.translate_url = translate_url.rstrip("/") if translate_url else None
+        self.api_key = api_key
+        self.timeout = timeout
+        self.locales = locales
+        self._client: httpx.AsyncClient | None = None
+
+    def _detect(self, text: str) -> str | None:
+        values = _detector(self.locales).compute_language_confidence_values(text)
+        if not values or values[0].value < MIN_CONFIDENCE:
+            return None
+        return values[0].language.iso_code_639_1.name.lower()
+
+    async def detect(self, text: str) -> str | None:
+        text = text.strip()
+        if len(text) < 3:
+            return None
+        return await asyncio.to_thread(self._detect, text[:1000])
+
+    async def warm_up(self) -> None:
+        await asyncio.to_thread(self._detect, "warm up")
+
+    async def translate(self, text: str, source: str | None, target: str) -> str | None:
+        if self.translate_url is None or not text.strip() or source == target:
+            return None
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=self.timeout)
+        body = {"q": text, "source": source or "auto", "target": target, "format": "text"}
+        if self.api_key:
+            body["api_key"] = self.api_key
+        try:
+            response = await self._client.post(f"{self.translate_url}/translate", json=body)
+            response.raise_for_status()
+            translated = response.json().get("translatedText")
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            log.warning("translate.failed", error=str(exc), target=target)
+            return None
+        return str(translated) if translated else None
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

@@ -1,0 +1,218 @@
+"""The one sender: delivers the outbox, within Telegram's limits, at most once per message.
+
+- Messages are claimed atomically (several senders by mistake never share a row) and marked
+  "sending" in a committed transaction before anything goes out.
+- Each message's outcome is committed right after its send. A sender killed in between leaves
+  the row "sending"; after the lease it becomes "uncertain" and is never sent again.
+- Passing errors go back to "pending" with exponential backoff; a blocked participant's
+  messages are cancelled; webhooks are retried for a day, then dead-lettered.
+- Messages to one chat go out in order, one after the other; chats run side by side.
+  The Telegram rate limits themselves (global and per chat, 429 retry_after) are enforced
+  by the Bot API client below the Notifier.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from wzt_bot.domain.errors import DeliveryError, RecipientGoneError, RejectedError, TryLaterError
+from wzt_bot.domain.models import OutboxChannel, OutboxMessage, OutboxStatus
+from wzt_bot.domain.policies.schedule import CheckinRules, in_quiet_hours, next_allowed
+from wzt_bot.domain.ports import Clock, Notifier, UnitOfWorkFactory, WebhookRelay
+
+TELEGRAM_MAX_ATTEMPTS = 8
+BACKOFF_FIRST = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+LEASE = timedelta(minutes=5)
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    cancelled: int = 0
+    deferred: int = 0
+
+    def add(self, other: DeliveryReport) -> None:
+        self.claimed += other.claimed
+        self.sent += other.sent
+        self.retried += other.retried
+        self.dead += other.dead
+        self.cancelled += other.cancelled
+        self.deferred += other.deferred
+
+
+def quiet_until(message: OutboxMessage, now: datetime) -> datetime | None:
+    """When a proactive message carries quiet hours and `now` is in them: when they end."""
+    quiet = message.payload.get("quiet")
+    if not isinstance(quiet, dict):
+        return None
+    try:
+        tz = ZoneInfo(str(quiet.get("tz") or "Europe/Brussels"))
+        rules = CheckinRules().merged(
+            {
+                "quiet_start": quiet.get("start"),
+                "quiet_end": quiet.get("end"),
+                "quiet_weekdays": quiet.get("weekdays"),
+            }
+        )
+    except (ValueError, TypeError, ZoneInfoNotFoundError):
+        return None
+    if not in_quiet_hours(now, rules, tz):
+        return None
+    return next_allowed(now, rules, tz)
+
+
+def backoff(attempts: int) -> timedelta:
+    factor: int = 2 ** max(attempts - 1, 0)
+    return min(BACKOFF_FIRST * factor, BACKOFF_MAX)
+
+
+class Sender:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        notifier: Notifier,
+        relay: WebhookRelay | None = None,
+        *,
+        batch: int = 100,
+        concurrency: int = 8,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.notifier = notifier
+        self.relay = relay
+        self.batch = batch
+        self.concurrency = concurrency
+
+    async def run_once(self) -> DeliveryReport:
+        """Claim one batch of due messages and deliver it."""
+        token = secrets.token_hex(8)
+        async with self.uow_factory() as uow:
+            claimed = await uow.outbox.claim(self.clock.now(), self.batch, token)
+            await uow.commit()
+        report = DeliveryReport(claimed=len(claimed))
+        if not claimed:
+            return report
+        per_target: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
+        for message in claimed:
+            per_target[(message.channel.value, message.target)].append(message)
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one_target(messages: Sequence[OutboxMessage]) -> None:
+            async with slots:
+                for message in messages:
+                    await self._deliver(message, report)
+
+        await asyncio.gather(*(one_target(m) for m in per_target.values()))
+        return report
+
+    async def drain(self, max_batches: int = 10_000) -> DeliveryReport:
+        """Deliver until nothing is due (what `jobs run-once` does)."""
+        total = DeliveryReport()
+        for _ in range(max_batches):
+            report = await self.run_once()
+            total.add(report)
+            if report.claimed == 0:
+                break
+        return total
+
+    async def expire_claims(self) -> int:
+        async with self.uow_factory() as uow:
+            expired = await uow.outbox.expire_claims(self.clock.now() - LEASE)
+            await uow.commit()
+        return expired
+
+    async def run(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
+        """Deliver continuously until `stop` is set."""
+        await self.expire_claims()
+        last_expiry = asyncio.get_running_loop().time()
+        while not stop.is_set():
+            report = await self.run_once()
+            now = asyncio.get_running_loop().time()
+            if now - last_expiry > 60:
+                await self.expire_claims()
+                last_expiry = now
+            if report.claimed:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), idle)
+
+    async def _deliver(self, message: OutboxMessage, report: DeliveryReport) -> None:
+        wait_until = quiet_until(message, self.clock.now())
+        if wait_until is not None:  # never in quiet hours, even when it is late
+            report.deferred += 1
+            await self._finish(message, OutboxStatus.PENDING, retry_at=wait_until, deferred=True)
+            return
+        try:
+            if message.channel is OutboxChannel.WEBHOOK:
+                await self._post_webhook(message)
+            else:
+                await self.notifier.send(message)
+        except RecipientGoneError as exc:
+            report.cancelled += 1
+            await self._finish(message, OutboxStatus.CANCELLED, error=str(exc) or "blocked")
+        except RejectedError as exc:
+            report.dead += 1
+            await self._finish(message, OutboxStatus.DEAD, error=str(exc) or "rejected")
+        except (TryLaterError, DeliveryError) as exc:
+            now = self.clock.now()
+            give_up = (message.give_up_at is not None and now >= message.give_up_at) or (
+                message.give_up_at is None and message.attempts >= TELEGRAM_MAX_ATTEMPTS
+            )
+            if give_up:
+                report.dead += 1
+                await self._finish(message, OutboxStatus.DEAD, error=str(exc) or "gave up")
+            else:
+                report.retried += 1
+                await self._finish(
+                    message,
+                    OutboxStatus.PENDING,
+                    error=str(exc)[:500] or "try later",
+                    retry_at=now + backoff(message.attempts),
+                )
+        else:
+            report.sent += 1
+            await self._finish(message, OutboxStatus.SENT)
+
+    async def _post_webhook(self, message: OutboxMessage) -> None:
+        if self.relay is None:
+            raise TryLaterError("no webhook relay in this process")
+        team_id = uuid.UUID(message.target)
+        async with self.uow_factory() as uow:
+            settings = await uow.teams.settings(team_id)
+            secret = await uow.teams.webhook_secret(team_id)
+        if not settings.webhook_url or not secret:
+            raise RejectedError("the team has no webhook URL or secret any more")
+        await self.relay.post(message, settings.webhook_url, secret)
+
+    async def _finish(
+        self,
+        message: OutboxMessage,
+        status: OutboxStatus,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        deferred: bool = False,
+    ) -> None:
+        async with self.uow_factory() as uow:
+            await uow.outbox.finish(
+                message.id,
+                status,
+                at=self.clock.now(),
+                error=error,
+                retry_at=retry_at,
+                deferred=deferred,
+            )
+            await uow.commit()

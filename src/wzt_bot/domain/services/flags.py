@@ -1,0 +1,386 @@
+"""Flags: something a human in the team should look at. Raised, routed, answered, resolved.
+
+A flag is never deleted. A crisis flag the participant calls a misunderstanding is lowered
+in urgency, with that message in its thread, and stays for the team to see.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wzt_bot.domain.errors import DomainError, ErrorCode
+from wzt_bot.domain.models import (
+    Author,
+    Flag,
+    FlagKind,
+    FlagMessage,
+    FlagStatus,
+    FlagUrgency,
+    Participant,
+    Staff,
+    Topic,
+    new_id,
+)
+from wzt_bot.domain.policies.team import TeamSettings
+from wzt_bot.domain.ports import Clock, FlagFilter, UnitOfWork
+from wzt_bot.domain.services import audit, outbox
+from wzt_bot.domain.services.participants import can_read_participants, visible_team_ids
+
+#: Kinds of which one open flag is enough: asking again adds to its thread.
+SINGLE_OPEN: frozenset[FlagKind] = frozenset(
+    {FlagKind.CONTACT_REQUEST, FlagKind.NO_CONTACT, FlagKind.UNREACHABLE, FlagKind.CRISIS}
+)
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """What the participant wrote or sent, with the language tools' findings."""
+
+    text: str = ""
+    language: str | None = None
+    translation: str | None = None  # machine translation into Dutch, for the team
+    media_kind: str | None = None
+    media_ref: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.text or self.media_ref)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who in the team receives a flag, as told to the participant."""
+
+    staff: Staff | None
+    settings: TeamSettings
+
+
+async def recipient(uow: UnitOfWork, participant: Participant, topic: Topic | None) -> Recipient:
+    """Routing: the team's person for this topic, else the participant's main contact
+    (the team's default main contact when none is set); the back-up when that person is away."""
+    settings = await uow.teams.settings(participant.team_id)
+    candidates: list[uuid.UUID | None] = []
+    if topic is not None:
+        candidates.append(settings.routing.get(topic))
+    candidates += [participant.main_contact_id or settings.main_contact_id]
+    candidates += [participant.backup_contact_id or settings.backup_contact_id]
+    for staff_id in candidates:
+        if staff_id is None:
+            continue
+        staff = await uow.staff.get(staff_id)
+        if staff is not None and staff.active and not staff.away:
+            return Recipient(staff=staff, settings=settings)
+    return Recipient(staff=None, settings=settings)
+
+
+async def raise_flag(
+    uow: UnitOfWork,
+    clock: Clock,
+    participant: Participant,
+    *,
+    kind: FlagKind,
+    urgency: FlagUrgency,
+    source: str,
+    topic: Topic | None = None,
+    words: Words | None = None,
+    author: Author = Author.PARTICIPANT,
+) -> Flag:
+    now = clock.now()
+    words = words or Words()
+    existing = None
+    if kind in SINGLE_OPEN:
+        existing = next(
+            (f for f in await uow.flags.open_for(participant.id) if f.kind is kind), None
+        )
+    to = await recipient(uow, participant, topic)
+    if existing is not None:
+        flag = existing
+        if _rank(urgency) < _rank(flag.urgency):  # e.g. a new crisis message after a downgrade
+            flag.urgency = urgency
+            flag.respond_by = to.settings.respond_by(now, urgency)
+            flag.notified_at = None
+        flag.updated_at = now
+        await uow.flags.update(flag)
+    else:
+        flag = Flag(
+            id=new_id(),
+            participant_id=participant.id,
+            team_id=participant.team_id,
+            kind=kind,
+            urgency=urgency,
+            source=source[:64],
+            created_at=now,
+            topic=topic,
+            assignee_id=to.staff.id if to.staff else None,
+            respond_by=to.settings.respond_by(now, urgency),
+            updated_at=now,
+        )
+        await uow.flags.add(flag)
+    if words:
+        await _add_message(uow, clock, flag, author, str(participant.id), words)
+    await audit.record(
+        uow,
+        clock,
+        actor_kind=author.value,
+        actor_id=participant.id,
+        action=f"flag.{kind.value}",
+        participant_id=participant.id,
+    )
+    if flag.notified_at is None:
+        await outbox.announce_flag(uow, clock, to.settings, flag)
+    await outbox.webhook_event(
+        uow,
+        clock,
+        to.settings,
+        flag.team_id,
+        event="flag.updated" if existing is not None else "flag.created",
+        body=outbox.flag_body(flag) | {"message": _message_body(words)},
+    )
+    return flag
+
+
+def _rank(urgency: FlagUrgency) -> int:
+    return [FlagUrgency.URGENT, FlagUrgency.HIGH, FlagUrgency.NORMAL].index(urgency)
+
+
+def _message_body(words: Words) -> dict[str, str | None] | None:
+    if not words:
+        return None
+    return {
+        "text": words.text,
+        "language": words.language,
+        "translation_nl": words.translation,
+        "machine_translation": "yes" if words.translation else None,
+        "media_kind": words.media_kind,
+    }
+
+
+async def _add_message(
+    uow: UnitOfWork, clock: Clock, flag: Flag, author: Author, author_id: str, words: Words
+) -> FlagMessage:
+    message = FlagMessage(
+        id=new_id(),
+        flag_id=flag.id,
+        author=author,
+        author_id=author_id,
+        text=words.text[:MAX_TEXT],
+        created_at=clock.now(),
+        language=words.language,
+        translation=words.translation,
+        media_kind=words.media_kind,
+        media_ref=words.media_ref,
+    )
+    await uow.flags.add_message(message)
+    return message
+
+
+# --- the participant ---------------------------------------------------------------------
+
+
+async def own_flag(uow: UnitOfWork, participant: Participant, flag_id: uuid.UUID) -> Flag:
+    """A flag of this participant; any other id is simply not found (no cross-access)."""
+    flag = await uow.flags.get(flag_id)
+    if flag is None or flag.participant_id != participant.id:
+        raise DomainError(ErrorCode.NOT_FOUND, entity="flag")
+    return flag
+
+
+async def crisis_was_misunderstood(
+    uow: UnitOfWork, clock: Clock, participant: Participant, flag_id: uuid.UUID
+) -> Flag:
+    """ "Ik ben oké, dit was verkeerd begrepen": lower the urgency, never delete the flag."""
+    flag = await own_flag(uow, participant, flag_id)
+    now = clock.now()
+    if flag.urgency is FlagUrgency.URGENT:
+        flag.urgency = FlagUrgency.NORMAL
+        settings = await uow.teams.settings(flag.team_id)
+        flag.respond_by = settings.respond_by(flag.created_at, FlagUrgency.NORMAL)
+    flag.updated_at = now
+    await uow.flags.update(flag)
+    await _add_message(
+        uow,
+        clock,
+        flag,
+        Author.SYSTEM,
+        "participant",
+        Words(text="De deelnemer zegt: ik ben oké, dit was verkeerd begrepen."),
+    )
+    await audit.record(
+        uow,
+        clock,
+        actor_kind="participant",
+        actor_id=participant.id,
+        action="flag.crisis.misunderstood",
+        participant_id=participant.id,
+    )
+    return flag
+
+
+async def participant_feedback(
+    uow: UnitOfWork, clock: Clock, participant: Participant, flag_id: uuid.UUID, *, helped: bool
+) -> Flag:
+    flag = await own_flag(uow, participant, flag_id)
+    flag.helped = helped
+    flag.updated_at = clock.now()
+    await uow.flags.update(flag)
+    return flag
+
+
+# --- the team ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FlagView:
+    flag: Flag
+    messages: Sequence[FlagMessage]
+
+
+async def _visible_flag(uow: UnitOfWork, staff: Staff, flag_id: uuid.UUID) -> Flag:
+    if not can_read_participants(staff):
+        raise DomainError(ErrorCode.FORBIDDEN, role=staff.role.value)
+    flag = await uow.flags.get(flag_id)
+    teams = visible_team_ids(staff)
+    if flag is None or (teams is not None and flag.team_id not in teams):
+        raise DomainError(ErrorCode.NOT_FOUND, entity="flag")
+    return flag
+
+
+async def _staff_audit(
+    uow: UnitOfWork, clock: Clock, staff: Staff, action: str, participant_id: uuid.UUID | None
+) -> None:
+    await audit.record(
+        uow,
+        clock,
+        actor_kind="staff",
+        actor_id=staff.id,
+        action=action,
+        participant_id=participant_id,
+    )
+
+
+async def search_flags(
+    uow: UnitOfWork,
+    clock: Clock,
+    staff: Staff,
+    where: FlagFilter,
+    *,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Flag], int]:
+    if not can_read_participants(staff):
+        raise DomainError(ErrorCode.FORBIDDEN, role=staff.role.value)
+    teams = visible_team_ids(staff)
+    if where.team_ids is not None and teams is not None:
+        teams = where.team_ids & teams
+    elif where.team_ids is not None:
+        teams = where.team_ids
+    scoped = FlagFilter(
+        team_ids=teams,
+        status=where.status,
+        urgency=where.urgency,
+        kind=where.kind,
+        participant_id=where.participant_id,
+    )
+    flags, total = await uow.flags.search(scoped, offset=offset, limit=limit)
+    for participant_id in {f.participant_id for f in flags}:
+        await _staff_audit(uow, clock, staff, "flag.list", participant_id)
+    return flags, total
+
+
+async def view_flag(uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID) -> FlagView:
+    flag = await _visible_flag(uow, staff, flag_id)
+    await _staff_audit(uow, clock, staff, "flag.read", flag.participant_id)
+    return FlagView(flag=flag, messages=await uow.flags.messages(flag.id))
+
+
+async def acknowledge(uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID) -> Flag:
+    flag = await _visible_flag(uow, staff, flag_id)
+    now = clock.now()
+    if flag.status is FlagStatus.OPEN:
+        flag.status = FlagStatus.ACKNOWLEDGED
+        flag.acknowledged_at = now
+        if flag.assignee_id is None:
+            flag.assignee_id = staff.id
+        flag.updated_at = now
+        await uow.flags.update(flag)
+    await _staff_audit(uow, clock, staff, "flag.acknowledge", flag.participant_id)
+    return flag
+
+
+async def reply(
+    uow: UnitOfWork,
+    clock: Clock,
+    staff: Staff,
+    flag_id: uuid.UUID,
+    text: str,
+    *,
+    translation: str | None = None,
+) -> FlagMessage:
+    """The team answers: kept in the thread and delivered to the participant through the bot."""
+    flag = await _visible_flag(uow, staff, flag_id)
+    text = text.strip()
+    if not text:
+        raise DomainError(ErrorCode.INVALID, field="text", reason="empty")
+    message = await _add_message(
+        uow, clock, flag, Author.STAFF, str(staff.id), Words(text=text, translation=translation)
+    )
+    if flag.status is FlagStatus.OPEN:
+        flag.status = FlagStatus.ACKNOWLEDGED
+        flag.acknowledged_at = clock.now()
+    flag.updated_at = clock.now()
+    await uow.flags.update(flag)
+    participant = await uow.participants.get(flag.participant_id)
+    if participant is not None:
+        await outbox.to_participant(
+            uow,
+            clock,
+            participant,
+            key=f"reply:{message.id.hex}",
+            kind="reply",
+            payload={
+                "flag_id": str(flag.id),
+                "from": staff.name,
+                "text": text,
+                "translation": translation,
+            },
+        )
+    await _staff_audit(uow, clock, staff, "flag.reply", flag.participant_id)
+    return message
+
+
+async def resolve(
+    uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID, note: str | None
+) -> Flag:
+    flag = await _visible_flag(uow, staff, flag_id)
+    now = clock.now()
+    if flag.status is not FlagStatus.RESOLVED:
+        flag.status = FlagStatus.RESOLVED
+        flag.resolved_at = now
+        flag.acknowledged_at = flag.acknowledged_at or now
+        flag.updated_at = now
+        await uow.flags.update(flag)
+        note = (note or "").strip()
+        if note:
+            await _add_message(uow, clock, flag, Author.STAFF, str(staff.id), Words(text=note))
+        participant = await uow.participants.get(flag.participant_id)
+        if participant is not None and flag.kind in (
+            FlagKind.CONCERN,
+            FlagKind.CONTACT_REQUEST,
+            FlagKind.CHECKIN_LOW,
+        ):
+            await outbox.to_participant(
+                uow,
+                clock,
+                participant,
+                key=f"resolved:{flag.id.hex}",
+                kind="resolved",
+                payload={"flag_id": str(flag.id), "from": staff.name, "text": note or None},
+            )
+        settings = await uow.teams.settings(flag.team_id)
+        await outbox.webhook_event(
+            uow, clock, settings, flag.team_id, event="flag.resolved", body=outbox.flag_body(flag)
+        )
+    await _staff_audit(uow, clock, staff, "flag.resolve", flag.participant_id)
+    return flag
