@@ -39,6 +39,7 @@ from wzt_bot.crypto import Keyring
 from wzt_bot.db.engine import SQLITE_POOL_SIZE, build_engine, build_sessionmaker, is_sqlite
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
 from wzt_bot.domain.ports import Clock
+from wzt_bot.domain.safety import CrisisDetector
 from wzt_bot.domain.services.delivery import DeliveryReport, Sender
 from wzt_bot.domain.services.onboarding import mark_unreachable
 from wzt_bot.i18n import I18n
@@ -192,6 +193,7 @@ class Container:
             default_locale=self.settings.default_locale,
             tz=self.settings.tz,
             language_tools=self.language_tools,
+            crisis=CrisisDetector.load(),
         )
         self.dispatcher = build_dispatcher(ctx, self._storage())
         assert self.bot is not None

@@ -138,3 +138,22 @@ async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
             if asyncio.get_running_loop().time() > deadline:
                 raise
             await asyncio.sleep(0.05)
+
+
+async def onboard(h: Harness, user: int, *, lang: str = "nl", consent: bool = False) -> None:
+    """Through the whole onboarding over the wire, up to the main menu."""
+    t = h.container.i18n.get(lang)
+    code = await h.invite()
+    await h.sandbox.send_text(user, f"/start {code}", language_code=lang)
+    await h.wait_text(user, t("🌐 Kies je taal."))
+    await h.sandbox.press(user, {"nl": "Nederlands", "en": "English", "ar": "العربية"}[lang])
+    await h.wait_text(user, t("Dit doe ik:"))
+    await h.sandbox.press(user, t("Verder ▶️"))
+    await h.wait_text(user, t("Wie ziet wat?"))
+    await h.sandbox.press(user, t("Verder ▶️"))
+    await h.wait_text(
+        user,
+        t("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."),
+    )
+    await h.sandbox.press(user, t("Ja, dat mag") if consent else t("Nee, liever niet"))
+    await h.wait_text(user, t("Hier is het menu. Kies wat je wil doen."))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.e2e.conftest import FAST_FAKE, eventually, running_bot
-from tests.e2e.test_onboarding_e2e import _onboard
+from tests.e2e.conftest import FAST_FAKE, eventually, onboard, running_bot
 
 FALLBACK = "Dank je voor je bericht. Dit kan ik nog niet lezen."
 
@@ -27,7 +26,7 @@ async def test_default_limiter_stays_under_telegram_limits(database_url: str) ->
         telegram_global_rate=25.0,
     ) as h:
         user = 5001
-        await _onboard(h, user)
+        await onboard(h, user)
         for i in range(6):
             await h.sandbox.send_text(user, f"bericht {i}")
         history = await h.sandbox.wait_for(user, lambda hist: _count(hist, FALLBACK) >= 6, 20)
@@ -42,7 +41,7 @@ async def test_429_retry_after_is_honoured_and_nothing_dropped(database_url: str
         fake_kwargs=FAST_FAKE,
     ) as h:
         user = 5002
-        await _onboard(h, user)
+        await onboard(h, user)
         await h.sandbox.fail_next("sendMessage", 429, count=2, retry_after=1)
         started = time.monotonic()
         await h.sandbox.send_text(user, "hallo")
@@ -58,7 +57,7 @@ async def test_server_errors_are_retried_with_backoff(database_url: str) -> None
         fake_kwargs=FAST_FAKE,
     ) as h:
         user = 5003
-        await _onboard(h, user)
+        await onboard(h, user)
         await h.sandbox.fail_next("sendMessage", 502, count=2)
         await h.sandbox.send_text(user, "hallo")
         await h.wait_text(user, FALLBACK)
@@ -74,8 +73,8 @@ async def test_one_slow_chat_does_not_hold_up_the_others(database_url: str) -> N
     """A 429 wait in one chat; another participant is answered meanwhile (sliding window)."""
     async with running_bot(database_url, fake_kwargs=FAST_FAKE) as h:
         slow, quick = 5004, 5005
-        await _onboard(h, slow)
-        await _onboard(h, quick)
+        await onboard(h, slow)
+        await onboard(h, quick)
         await h.sandbox.fail_next("sendMessage", 429, count=1, retry_after=4)
         await h.sandbox.send_text(slow, "eerst ik")  # its answer waits 4 s for Telegram
 

@@ -7,8 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from tests.e2e.conftest import FAST_FAKE, eventually, running_bot
-from tests.e2e.test_onboarding_e2e import _onboard
+from tests.e2e.conftest import FAST_FAKE, eventually, onboard, running_bot
 from wzt_bot.db.tables import TelegramUpdateRow
 
 
@@ -16,7 +15,7 @@ async def test_free_text_is_not_in_the_database_file(sqlite_url: str) -> None:
     secret_words = "Mijn-geheime-zorg-over-de-schuldbemiddeling-XYZZY"
     async with running_bot(sqlite_url, fake_kwargs=FAST_FAKE) as h:
         user = 7001
-        await _onboard(h, user)
+        await onboard(h, user)
         await h.sandbox.send_text(user, secret_words)
         await h.wait_text(user, "Dit kan ik nog niet lezen.")
 

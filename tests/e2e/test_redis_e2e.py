@@ -11,8 +11,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
 from tests.conftest import REDIS_URL, make_settings, redis_available, require_service
-from tests.e2e.conftest import FAST_FAKE, running_bot
-from tests.e2e.test_onboarding_e2e import _onboard
+from tests.e2e.conftest import FAST_FAKE, onboard, running_bot
 from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from wzt_bot.wiring import Container
@@ -38,7 +37,7 @@ async def test_onboarding_with_dialog_state_in_redis(sqlite_url: str, redis: Red
     ) as h:
         assert h.container.dispatcher is not None
         assert isinstance(h.container.dispatcher.storage, RedisStorage)
-        await _onboard(h, 6001)
+        await onboard(h, 6001)
         keys = [k async for k in redis.scan_iter("fsm:*")]
         assert keys, "aiogram-dialog state lives in Redis"
         assert [k async for k in redis.scan_iter("wzt:rl:*")], "rate limits are shared in Redis"

@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wzt_bot.api.context import ApiContext
-from wzt_bot.api.routes import participants
+from wzt_bot.api.routes import flags, participants, teams
 from wzt_bot.api.schemas import Health
 from wzt_bot.domain.errors import DomainError, ErrorCode
 
@@ -128,6 +128,8 @@ def create_app(ctx: ApiContext, extra_routers: Iterable[APIRouter] = ()) -> Fast
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(participants.router)
+    app.include_router(flags.router)
+    app.include_router(teams.router)
     for router in extra_routers:
         app.include_router(router)
     return app

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from wzt_bot.domain.models import (
+    FlagKind,
+    FlagStatus,
+    FlagUrgency,
+    Phase,
+    StaffFunction,
+    Topic,
+)
 
 
 class Strict(BaseModel):
@@ -82,3 +91,159 @@ class Problem(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+# --- flags -------------------------------------------------------------------------------
+
+
+class FlagOut(BaseModel):
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    team_id: uuid.UUID
+    kind: FlagKind
+    urgency: FlagUrgency
+    status: FlagStatus
+    topic: Topic | None
+    source: str
+    assignee_id: uuid.UUID | None
+    respond_by: datetime | None
+    created_at: datetime
+    updated_at: datetime | None
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    helped: bool | None = Field(description="The participant's answer to 'Heeft dit geholpen?'")
+
+
+class FlagMessageOut(BaseModel):
+    id: uuid.UUID
+    author: str = Field(description="participant, staff or system")
+    author_id: str
+    text: str
+    language: str | None = Field(description="Detected language of the original text")
+    translation: str | None = Field(description="Machine translation (Dutch for the team)")
+    machine_translation: bool
+    media_kind: str | None = Field(description="voice or photo (a Telegram file)")
+    created_at: datetime
+
+
+class FlagDetail(FlagOut):
+    messages: list[FlagMessageOut]
+
+
+class FlagPage(BaseModel):
+    items: list[FlagOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class ResolveIn(Strict):
+    note: str | None = Field(None, max_length=2000, description="Shown to the participant.")
+
+
+class ReplyIn(Strict):
+    text: str = Field(min_length=1, max_length=3500, description="Delivered through the bot.")
+
+
+class ReplyOut(BaseModel):
+    message_id: uuid.UUID
+    queued: bool = Field(description="False when the participant cannot be reached on Telegram")
+
+
+# --- check-ins ---------------------------------------------------------------------------
+
+
+class CheckinOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    status: str
+    due_at: datetime
+    sent_at: datetime | None
+    answered_at: datetime | None
+    score: int | None = Field(description="1 (bad) .. 5 (good); null with all_ok")
+    all_ok: bool
+    topics: list[str]
+    wants_contact: bool | None
+    note: str | None
+    went_well: str | None
+    voice_note: bool
+
+
+# --- team settings -----------------------------------------------------------------------
+
+
+class ResponseHours(Strict):
+    urgent: int = Field(4, ge=1, le=24 * 14)
+    high: int = Field(24, ge=1, le=24 * 14)
+    normal: int = Field(72, ge=1, le=24 * 30)
+
+
+class CheckinOverrides(Strict):
+    stage_weeks: int | None = Field(None, ge=1, le=26)
+    weekly_every: int | None = Field(None, ge=1, le=12)
+    default_every: int | None = Field(None, ge=1, le=12)
+    aftercare_every: int | None = Field(None, ge=1, le=26)
+    pause_every: int | None = Field(None, ge=1, le=26)
+    missed_before_flag: int | None = Field(None, ge=1, le=10)
+    quiet_start: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    quiet_end: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    quiet_weekdays: list[int] | None = Field(None, max_length=6)
+
+
+class TeamSettingsBody(Strict):
+    office_days: list[int] = Field([0, 1, 2, 3, 4], description="0 = Monday", max_length=7)
+    office_start: str = Field("09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    office_end: str = Field("17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    response_hours: ResponseHours = Field(default_factory=ResponseHours)
+    answer_within_days: int = Field(2, ge=1, le=30)
+    routing: dict[Topic, uuid.UUID] = Field(
+        default_factory=dict, description="Topic → staff member who receives it"
+    )
+    main_contact_id: uuid.UUID | None = None
+    backup_contact_id: uuid.UUID | None = None
+    notify_chat_id: int | None = Field(None, description="The team's Telegram group chat id")
+    digest_hour: int = Field(8, ge=0, le=23)
+    webhook_url: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
+    checkins: CheckinOverrides = Field(default_factory=CheckinOverrides)
+
+
+class TeamSettingsIn(TeamSettingsBody):
+    webhook_secret: str | None = Field(
+        None,
+        min_length=16,
+        max_length=200,
+        description="HMAC key for X-WZT-Signature; stored encrypted; omit to keep the current",
+    )
+
+
+class TeamSettingsOut(TeamSettingsBody):
+    webhook_secret_set: bool
+
+
+class StaffAway(Strict):
+    away: bool
+    function: StaffFunction | None = None
+
+
+class ContactsIn(Strict):
+    main_contact_id: uuid.UUID | None = None
+    backup_contact_id: uuid.UUID | None = None
+
+
+class TrajectoryIn(Strict):
+    phase: Phase | None = None
+    paused: bool = False
+    stage_changed_on: date | None = Field(
+        None, description="A stage started, or its hours or tasks changed (weekly check-ins)"
+    )
+
+
+class DeliveryOut(BaseModel):
+    id: uuid.UUID
+    event: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    give_up_at: datetime | None

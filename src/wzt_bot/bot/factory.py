@@ -11,10 +11,13 @@ from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.protocols import MessageManagerProtocol
 
 from wzt_bot.bot.context import BotContext
-from wzt_bot.bot.handlers import commands, errors, fallback
+from wzt_bot.bot.crisis import CrisisMiddleware
+from wzt_bot.bot.handlers import commands, errors, fallback, outreach
 from wzt_bot.bot.handlers.menu import build_menu_router
 from wzt_bot.bot.limits import BlockedCallback, RateLimiter, TelegramLimitsMiddleware
 from wzt_bot.bot.middlewares import UnitOfWorkMiddleware
+from wzt_bot.dialogs.checkin.dialog import checkin_dialog, checkin_settings_dialog
+from wzt_bot.dialogs.concern.dialog import concern_dialog
 from wzt_bot.dialogs.language.dialog import language_dialog
 from wzt_bot.dialogs.onboarding.dialog import onboarding_dialog
 
@@ -39,13 +42,22 @@ def build_dispatcher(
 ) -> Dispatcher:
     dp = Dispatcher(storage=storage, ctx=ctx)
     dp.update.outer_middleware(UnitOfWorkMiddleware())
+    if ctx.crisis is not None:
+        # Before every handler and every dialog (registered before setup_dialogs' own).
+        crisis = CrisisMiddleware(ctx.crisis)
+        dp.message.outer_middleware(crisis)
+        dp.edited_message.outer_middleware(crisis)
     dp.include_routers(
         errors.build_router(),
         commands.build_router(),
         # The persistent menu before the dialogs: its buttons work even with a dialog open.
         build_menu_router(ctx.i18n),
+        outreach.build_router(),
         onboarding_dialog(),
         language_dialog(),
+        checkin_dialog(),
+        checkin_settings_dialog(),
+        concern_dialog(),
         fallback.build_router(),
     )
     setup_dialogs(dp, message_manager=message_manager)

@@ -73,6 +73,10 @@ class CheckinCb(CallbackData, prefix="ci"):
 ALL_OK, SETTINGS, CONTACT_YES, CONTACT_NO = 0, -1, 6, 7
 
 
+class CheckinSettingsCb(CallbackData, prefix="cisettings"):
+    """ "Wanneer en hoe vaak" from Mijn gegevens."""
+
+
 class FlagCb(CallbackData, prefix="fl"):
     """A tap under a team's reply or a crisis answer."""
 

@@ -10,3 +10,23 @@ class OnboardingSG(StatesGroup):
 
 class LanguageSG(StatesGroup):
     choose = State()
+
+
+class CheckinSG(StatesGroup):
+    topics = State()
+    note = State()
+    went_well = State()
+    contact = State()
+
+
+class CheckinSettingsSG(StatesGroup):
+    main = State()
+    day = State()
+    daypart = State()
+    snooze = State()
+
+
+class ConcernSG(StatesGroup):
+    topic = State()
+    compose = State()
+    preview = State()

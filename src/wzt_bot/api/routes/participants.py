@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from datetime import datetime, time
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -12,7 +13,9 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from wzt_bot.api.auth import Ctx, CurrentStaff
 from wzt_bot.api.schemas import (
+    CheckinOut,
     ConsentOut,
+    ContactsIn,
     InviteOut,
     InviteStatus,
     ParticipantCreate,
@@ -22,10 +25,13 @@ from wzt_bot.api.schemas import (
     ParticipantSummary,
     Problem,
     TelegramOut,
+    TrajectoryIn,
 )
 from wzt_bot.domain.models import Participant
 from wzt_bot.domain.security import hash_secret
+from wzt_bot.domain.services import checkins as checkin_svc
 from wzt_bot.domain.services import participants as svc
+from wzt_bot.domain.services import teams as team_svc
 from wzt_bot.domain.services.participants import IssuedInvite
 
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"])
@@ -176,3 +182,84 @@ async def invite_qr(
     return Response(
         buffer.getvalue(), media_type="image/png", headers={"Cache-Control": "no-store"}
     )
+
+
+@router.get(
+    "/{participant_id}/checkins",
+    response_model=list[CheckinOut],
+    responses={**AUTH, **NOT_FOUND},
+)
+async def participant_checkins(
+    participant_id: uuid.UUID,
+    ctx: Ctx,
+    staff: CurrentStaff,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[CheckinOut]:
+    """The answer history: newest first, scheduled ones included."""
+    async with ctx.uow_factory() as uow:
+        items = await checkin_svc.history(uow, ctx.clock, staff, participant_id, limit=limit)
+        await uow.commit()
+    return [
+        CheckinOut(
+            id=c.id,
+            kind=c.kind.value,
+            status=c.status.value,
+            due_at=c.due_at,
+            sent_at=c.sent_at,
+            answered_at=c.answered_at,
+            score=c.score,
+            all_ok=c.all_ok,
+            topics=[t.value for t in c.topics],
+            wants_contact=c.wants_contact,
+            note=c.note,
+            went_well=c.went_well,
+            voice_note=c.voice_ref is not None,
+        )
+        for c in items
+    ]
+
+
+@router.put("/{participant_id}/contacts", responses={**AUTH, **NOT_FOUND, 422: {}})
+async def put_contacts(
+    participant_id: uuid.UUID, body: ContactsIn, ctx: Ctx, staff: CurrentStaff
+) -> dict[str, str | None]:
+    """The participant's main contact and back-up (members of their team)."""
+    async with ctx.uow_factory() as uow:
+        p = await team_svc.set_contacts(
+            uow,
+            ctx.clock,
+            staff,
+            participant_id,
+            main_contact_id=body.main_contact_id,
+            backup_contact_id=body.backup_contact_id,
+        )
+        await uow.commit()
+    return {
+        "main_contact_id": str(p.main_contact_id) if p.main_contact_id else None,
+        "backup_contact_id": str(p.backup_contact_id) if p.backup_contact_id else None,
+    }
+
+
+@router.put("/{participant_id}/trajectory", responses={**AUTH, **NOT_FOUND, 422: {}})
+async def put_trajectory(
+    participant_id: uuid.UUID, body: TrajectoryIn, ctx: Ctx, staff: CurrentStaff
+) -> dict[str, str | bool | None]:
+    """Phase, pause and stage changes: they set the check-in rhythm."""
+    stage = (
+        datetime.combine(body.stage_changed_on, time(9, 0), tzinfo=ctx.tz)
+        if body.stage_changed_on
+        else None
+    )
+    async with ctx.uow_factory() as uow:
+        p = await team_svc.set_trajectory(
+            uow,
+            ctx.clock,
+            ctx.tz,
+            staff,
+            participant_id,
+            phase=body.phase,
+            paused=body.paused,
+            stage_changed_at=stage,
+        )
+        await uow.commit()
+    return {"phase": p.phase.value if p.phase else None, "paused": p.paused}

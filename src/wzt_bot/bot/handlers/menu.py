@@ -9,6 +9,8 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.handlers.commands import answer_stranger
+from wzt_bot.bot.handlers.outreach import start_checkin
+from wzt_bot.bot.outreach_texts import CheckinSettingsCb
 from wzt_bot.bot.texts import (
     EMERGENCY,
     MenuItem,
@@ -17,7 +19,7 @@ from wzt_bot.bot.texts import (
     menu_lookup,
     no_code_text,
 )
-from wzt_bot.dialogs.states import LanguageSG
+from wzt_bot.dialogs.states import ConcernSG, LanguageSG
 from wzt_bot.domain.models import LOCALE_NAMES, ConsentKind, Participant
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services.onboarding import (
@@ -82,6 +84,14 @@ def build_menu_router(i18n: I18n) -> Router:
             await answer_stranger(message, ctx, t)
             return
         await dialog_manager.reset_stack()
+        if item is MenuItem.CHECKIN:
+            await start_checkin(message, participant, uow, ctx, t)
+            return
+        if item is MenuItem.ASK:
+            await dialog_manager.start(
+                ConcernSG.topic, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+            )
+            return
         if item is MenuItem.MYDATA:
             allowed = await checkins_allowed(uow, participant)
             await message.answer(
@@ -201,6 +211,12 @@ def my_data_keyboard(t: Translator, allowed: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [toggle],
+            [
+                InlineKeyboardButton(
+                    text="⚙️ " + t("Wanneer en hoe vaak"),
+                    callback_data=CheckinSettingsCb().pack(),
+                )
+            ],
             [
                 InlineKeyboardButton(
                     text=t("Contact met mijn team"),

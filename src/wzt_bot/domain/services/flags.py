@@ -24,7 +24,7 @@ from wzt_bot.domain.models import (
     new_id,
 )
 from wzt_bot.domain.policies.team import TeamSettings
-from wzt_bot.domain.ports import Clock, FlagFilter, UnitOfWork
+from wzt_bot.domain.ports import Clock, FlagFilter, LanguageTools, UnitOfWork
 from wzt_bot.domain.services import audit, outbox
 from wzt_bot.domain.services.participants import can_read_participants, visible_team_ids
 
@@ -316,13 +316,19 @@ async def reply(
     flag_id: uuid.UUID,
     text: str,
     *,
-    translation: str | None = None,
-) -> FlagMessage:
-    """The team answers: kept in the thread and delivered to the participant through the bot."""
+    tools: LanguageTools | None = None,
+) -> tuple[FlagMessage, bool]:
+    """The team answers: kept in the thread and delivered to the participant through the bot.
+    Also returns whether it could be queued (False: the participant is not reachable)."""
     flag = await _visible_flag(uow, staff, flag_id)
     text = text.strip()
     if not text:
         raise DomainError(ErrorCode.INVALID, field="text", reason="empty")
+    participant = await uow.participants.get(flag.participant_id)
+    translation = None
+    target = participant.locale if participant else None
+    if tools is not None and target and target != "nl":
+        translation = await tools.translate(text, "nl", target)
     message = await _add_message(
         uow, clock, flag, Author.STAFF, str(staff.id), Words(text=text, translation=translation)
     )
@@ -331,9 +337,9 @@ async def reply(
         flag.acknowledged_at = clock.now()
     flag.updated_at = clock.now()
     await uow.flags.update(flag)
-    participant = await uow.participants.get(flag.participant_id)
+    queued = False
     if participant is not None:
-        await outbox.to_participant(
+        queued = await outbox.to_participant(
             uow,
             clock,
             participant,
@@ -347,7 +353,7 @@ async def reply(
             },
         )
     await _staff_audit(uow, clock, staff, "flag.reply", flag.participant_id)
-    return message
+    return message, queued
 
 
 async def resolve(

@@ -1,0 +1,73 @@
+"""The crisis safety layer: before every other handler, on every free text, in any state.
+
+A risk message gets, at once, a short warm answer with the helplines and an honest word on
+whether the team is online; the team gets an urgent flag with the message, whatever the
+consent settings. The flag is committed before the answer goes out, so it survives a failed
+send. Nothing of the message is written to the logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiogram import BaseMiddleware
+from aiogram.types import Message, TelegramObject
+from prometheus_client import Counter
+
+from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.outreach_texts import crisis_keyboard, crisis_text
+from wzt_bot.domain.models import FlagKind, FlagUrgency, Participant
+from wzt_bot.domain.ports import UnitOfWork
+from wzt_bot.domain.safety import CrisisDetector
+from wzt_bot.domain.services import flags
+from wzt_bot.i18n import Translator
+
+log = structlog.get_logger(__name__)
+CRISIS_DETECTED = Counter("wzt_crisis_detected_total", "Risk messages answered", ["kind"])
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class CrisisMiddleware(BaseMiddleware):
+    def __init__(self, detector: CrisisDetector) -> None:
+        self.detector = detector
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Message) or event.chat.type != "private":
+            return await handler(event, data)
+        text = event.text or event.caption
+        match = self.detector.detect(text) if text else None
+        if match is None:
+            return await handler(event, data)
+        ctx: BotContext = data["ctx"]
+        uow: UnitOfWork = data["uow"]
+        t: Translator = data["t"]
+        participant: Participant | None = data.get("participant")
+        CRISIS_DETECTED.labels(match.kind.value).inc()
+        log.warning("crisis.detected", kind=match.kind.value, known=participant is not None)
+        keyboard = None
+        online = False
+        if participant is not None:
+            language = None
+            if ctx.language_tools is not None:
+                language = await ctx.language_tools.detect(text or "")
+            flag = await flags.raise_flag(
+                uow,
+                ctx.clock,
+                participant,
+                kind=FlagKind.CRISIS,
+                urgency=FlagUrgency.URGENT,
+                source=f"crisis:{match.kind.value}",
+                words=flags.Words(text=text or "", language=language or participant.locale),
+            )
+            await uow.commit()  # the flag first: it must not depend on the answer's send
+            settings = await uow.teams.settings(participant.team_id)
+            online = settings.is_online(ctx.clock.now(), ctx.tz)
+            keyboard = crisis_keyboard(t, flag.id.hex)
+        await event.answer(
+            crisis_text(t, team_online=online, known=participant is not None),
+            reply_markup=keyboard,
+        )
+        return None

@@ -1,0 +1,299 @@
+"""Check-ins, flags, the outbox and its sender against the real databases."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.fakes.outreach import FakeNotifier, FakeRelay, at, linked_participant
+from wzt_bot.clock import FrozenClock
+from wzt_bot.domain.errors import DomainError
+from wzt_bot.domain.models import (
+    CheckinStatus,
+    FlagKind,
+    FlagStatus,
+    FlagUrgency,
+    OutboxStatus,
+    Topic,
+)
+from wzt_bot.domain.policies.team import TeamSettings
+from wzt_bot.domain.ports import FlagFilter
+from wzt_bot.domain.services import checkins, flags, onboarding
+from wzt_bot.domain.services.delivery import LEASE, Sender
+from wzt_bot.scheduler.jobs import outreach_tick
+from wzt_bot.wiring import Container
+
+BRU = ZoneInfo("Europe/Brussels")
+START = datetime(2026, 11, 23, 10, 0, tzinfo=BRU)  # Monday morning
+
+
+async def _tick(container: Container, clock: FrozenClock) -> None:
+    await outreach_tick(container.uow_factory, clock, BRU)
+
+
+async def test_checkin_is_planned_sent_once_and_answered(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    await _tick(container, clock)
+    async with container.uow_factory() as uow:
+        [planned] = await uow.checkins.latest_for(world.participant.id, 5)
+    assert planned.status is CheckinStatus.SCHEDULED
+    assert planned.due_at.astimezone(BRU) == datetime(2026, 12, 7, 10, 0, tzinfo=BRU)
+
+    notifier = FakeNotifier()
+    sender = Sender(container.uow_factory, clock, notifier)
+    at(clock, planned.due_at + timedelta(minutes=1))
+    for _ in range(2):  # a second run for the same time sends nothing twice
+        await _tick(container, clock)
+        await sender.drain()
+    assert [m.kind for m in notifier.sent] == ["regular"]
+    assert notifier.sent[0].payload["name"] == "Sam"
+    async with container.uow_factory() as uow:
+        answered = await checkins.answer(uow, clock, world.participant, planned.id, score=2)
+        assert checkins.asks_for_contact(answered)
+        flag = await checkins.want_contact(uow, clock, world.participant, planned.id, yes=True)
+        await uow.commit()
+    assert flag is not None and flag.kind is FlagKind.CHECKIN_LOW
+
+
+async def test_quiet_hours_are_never_broken(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    await _tick(container, clock)
+    async with container.uow_factory() as uow:
+        [planned] = await uow.checkins.latest_for(world.participant.id, 5)
+    # The scheduler was down: it runs again on Saturday at 22:30.
+    at(clock, datetime(2026, 12, 12, 22, 30, tzinfo=BRU))
+    notifier = FakeNotifier()
+    await _tick(container, clock)
+    await Sender(container.uow_factory, clock, notifier).drain()
+    assert notifier.sent == []
+    at(clock, datetime(2026, 12, 14, 9, 0, tzinfo=BRU))  # Monday 09:00
+    await _tick(container, clock)
+    await Sender(container.uow_factory, clock, notifier).drain()
+    assert len(notifier.sent) == 1
+    assert planned.id.hex in str(notifier.sent[0].payload["checkin_id"]).replace("-", "")
+
+
+async def test_queued_in_the_evening_waits_for_the_morning(container: Container) -> None:
+    clock = FrozenClock(datetime(2026, 11, 23, 19, 59, tzinfo=BRU))
+    world = await linked_participant(container, clock)
+    async with container.uow_factory() as uow:
+        await checkins.replan(uow, clock, BRU, world.participant)
+        [planned] = await uow.checkins.latest_for(world.participant.id, 1)
+        planned.due_at = clock.now()
+        await uow.checkins.update(planned)
+        await uow.commit()
+    await _tick(container, clock)  # queued at 19:59 ...
+    at(clock, datetime(2026, 11, 23, 20, 5, tzinfo=BRU))  # ... but the sender ran at 20:05
+    notifier = FakeNotifier()
+    report = await Sender(container.uow_factory, clock, notifier).drain()
+    assert notifier.sent == [] and report.deferred == 1
+    at(clock, datetime(2026, 11, 24, 9, 0, tzinfo=BRU))
+    await Sender(container.uow_factory, clock, notifier).drain()
+    assert len(notifier.sent) == 1
+
+
+async def test_silence_gives_one_reminder_then_a_no_contact_flag(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    notifier = FakeNotifier()
+    sender = Sender(container.uow_factory, clock, notifier)
+    for _ in range(3):
+        await _tick(container, clock)
+        async with container.uow_factory() as uow:
+            [nxt] = [
+                c
+                for c in await uow.checkins.latest_for(world.participant.id, 5)
+                if c.status is CheckinStatus.SCHEDULED
+            ]
+        at(clock, nxt.due_at)
+        await _tick(container, clock)
+        await sender.drain()
+        clock.advance(timedelta(hours=49))
+        await _tick(container, clock)
+        await sender.drain()
+    kinds = [m.kind for m in notifier.sent]
+    assert kinds == ["regular", "reminder"] * 3
+    async with container.uow_factory() as uow:
+        open_flags = await uow.flags.open_for(world.participant.id)
+    no_contact = [f for f in open_flags if f.kind is FlagKind.NO_CONTACT]
+    assert len(no_contact) == 1  # raised once, after 2 unanswered in a row
+
+
+async def test_nothing_without_consent_or_after_stop(container: Container) -> None:
+    clock = FrozenClock(START)
+    no = await linked_participant(container, clock, consent=False, user_id=5002)
+    yes = await linked_participant(container, clock, user_id=5003)
+    async with container.uow_factory() as uow:
+        await onboarding.set_proactive_paused(uow, clock, yes.participant, paused=True)
+        await uow.commit()
+    await _tick(container, clock)
+    async with container.uow_factory() as uow:
+        assert await uow.checkins.latest_for(no.participant.id, 5) == []
+        assert await uow.checkins.latest_for(yes.participant.id, 5) == []
+
+
+async def test_blocked_participant_is_marked_and_flagged(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    async with container.uow_factory() as uow:
+        await onboarding.mark_unreachable(uow, clock, world.chat_id)
+        await uow.commit()
+    async with container.uow_factory() as uow:
+        participant = await uow.participants.get(world.participant.id)
+        kinds = [f.kind for f in await uow.flags.open_for(world.participant.id)]
+    assert participant is not None and participant.unreachable
+    assert kinds == [FlagKind.UNREACHABLE]
+
+
+async def test_sender_stopped_mid_send_never_sends_twice(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    async with container.uow_factory() as uow:
+        await checkins.start_adhoc(uow, clock, world.participant)
+        await flags.reply(uow, clock, world.staff, (await _flag(uow, clock, world)).id, "Hallo!")
+        await uow.commit()
+    # A sender claims the message and dies before it records the outcome.
+    async with container.uow_factory() as uow:
+        claimed = await uow.outbox.claim(clock.now(), 10, "dead-sender")
+        await uow.commit()
+    assert len(claimed) == 1
+    notifier = FakeNotifier()
+    sender = Sender(container.uow_factory, clock, notifier)
+    assert (await sender.drain()).claimed == 0
+    clock.advance(LEASE + timedelta(seconds=1))
+    assert await sender.expire_claims() == 1
+    await sender.drain()
+    assert notifier.sent == []
+    async with container.uow_factory() as uow:
+        assert (await uow.outbox.counts()).get("uncertain") == 1
+
+
+async def _flag(uow, clock, world):  # type: ignore[no-untyped-def]
+    return await flags.raise_flag(
+        uow,
+        clock,
+        world.participant,
+        kind=FlagKind.CONCERN,
+        urgency=FlagUrgency.NORMAL,
+        source="test",
+        topic=Topic.GELD,
+        words=flags.Words(text="Ik heb een vraag over mijn vergoeding."),
+    )
+
+
+async def test_transient_errors_back_off_and_blocked_cancels(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    async with container.uow_factory() as uow:
+        flag = await _flag(uow, clock, world)
+        await flags.reply(uow, clock, world.staff, flag.id, "Eerste antwoord")
+        await uow.commit()
+    notifier = FakeNotifier(flaky=1)
+    sender = Sender(container.uow_factory, clock, notifier)
+    report = await sender.drain()
+    assert report.retried == 1 and notifier.sent == []
+    clock.advance(timedelta(seconds=31))
+    await sender.drain()
+    assert len(notifier.sent) == 1
+    async with container.uow_factory() as uow:
+        await flags.reply(uow, clock, world.staff, flag.id, "Tweede antwoord")
+        await uow.commit()
+    notifier.blocked.add(str(world.chat_id))
+    assert (await sender.drain()).cancelled == 1
+
+
+async def test_flags_are_scoped_routed_and_never_deleted(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    other = await linked_participant(container, clock, user_id=5009)
+    async with container.uow_factory() as uow:
+        settings = TeamSettings(routing={Topic.GELD: world.staff.id})
+        await uow.teams.save_settings(world.team_id, settings)
+        flag = await _flag(uow, clock, world)
+        await uow.commit()
+    assert flag.assignee_id == world.staff.id
+    assert flag.respond_by == flag.created_at + timedelta(hours=72)
+    async with container.uow_factory() as uow:
+        mine, total = await flags.search_flags(
+            uow, clock, world.staff, FlagFilter(), offset=0, limit=50
+        )
+        assert [f.id for f in mine] == [flag.id] and total == 1
+        with pytest.raises(DomainError):
+            await flags.view_flag(uow, clock, other.staff, flag.id)
+        view = await flags.view_flag(uow, clock, world.staff, flag.id)
+        assert view.messages[0].text == "Ik heb een vraag over mijn vergoeding."
+        await flags.acknowledge(uow, clock, world.staff, flag.id)
+        resolved = await flags.resolve(uow, clock, world.staff, flag.id, "Geregeld.")
+        await uow.commit()
+    assert resolved.status is FlagStatus.RESOLVED
+
+
+async def test_crisis_downgrade_keeps_the_flag(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    async with container.uow_factory() as uow:
+        flag = await flags.raise_flag(
+            uow,
+            clock,
+            world.participant,
+            kind=FlagKind.CRISIS,
+            urgency=FlagUrgency.URGENT,
+            source="crisis:suicide",
+            words=flags.Words(text="..."),
+        )
+        again = await flags.crisis_was_misunderstood(uow, clock, world.participant, flag.id)
+        await uow.commit()
+    assert again.urgency is FlagUrgency.NORMAL and again.status is FlagStatus.OPEN
+    async with container.uow_factory() as uow:
+        assert len(await uow.flags.messages(flag.id)) == 2
+
+
+async def test_webhooks_are_retried_then_dead_lettered(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    async with container.uow_factory() as uow:
+        await uow.teams.save_settings(
+            world.team_id, TeamSettings(webhook_url="https://cms.example/hook")
+        )
+        await uow.teams.set_webhook_secret(world.team_id, "s3cret-s3cret-s3cret")
+        await _flag(uow, clock, world)
+        await uow.commit()
+    relay = FakeRelay(failing=True)
+    sender = Sender(container.uow_factory, clock, FakeNotifier(), relay)
+    for _ in range(12):
+        await sender.drain()
+        clock.advance(timedelta(hours=3))
+    async with container.uow_factory() as uow:
+        [dead] = await uow.outbox.list(
+            status=OutboxStatus.DEAD, channel="webhook", target=None, limit=5
+        )
+        assert await uow.outbox.retry(dead.id, clock.now(), clock.now() + timedelta(hours=24))
+        await uow.commit()
+    relay.failing = False
+    await sender.drain()
+    [(message, url, secret)] = relay.posted
+    assert url == "https://cms.example/hook" and secret == "s3cret-s3cret-s3cret"
+    assert message.payload["event"] == "flag.created"
+    assert message.payload["data"]["message"]["text"] == "Ik heb een vraag over mijn vergoeding."  # type: ignore[index]
+
+
+@pytest.mark.postgres
+async def test_two_schedulers_never_claim_the_same_checkin(postgres_url: str) -> None:
+    from tests.conftest import make_settings, wipe
+
+    async with Container.open(make_settings(postgres_url)) as container:
+        await wipe(container)
+        clock = FrozenClock(START)
+        for i in range(20):
+            await linked_participant(container, clock, user_id=6000 + i)
+        await _tick(container, clock)
+        at(clock, START + timedelta(weeks=3))
+        await asyncio.gather(*(_tick(container, clock) for _ in range(4)))
+        async with container.uow_factory() as uow:
+            counts = await uow.outbox.counts()
+        assert counts == {"pending": 20}
