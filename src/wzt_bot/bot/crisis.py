@@ -8,6 +8,7 @@ send. Nothing of the message is written to the logs.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from wzt_bot.i18n import Translator
 log = structlog.get_logger(__name__)
 CRISIS_DETECTED = Counter("wzt_crisis_detected_total", "Risk messages answered", ["kind"])
 
+LONG_TEXT = 400
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
@@ -38,7 +40,14 @@ class CrisisMiddleware(BaseMiddleware):
         if not isinstance(event, Message) or event.chat.type != "private":
             return await handler(event, data)
         text = event.text or event.caption
-        match = self.detector.detect(text) if text else None
+        if not text:
+            return await handler(event, data)
+        # About 1 ms for a chat message; a very long one goes to a thread (tens of ms).
+        match = (
+            self.detector.detect(text)
+            if len(text) <= LONG_TEXT
+            else await asyncio.to_thread(self.detector.detect, text)
+        )
         if match is None:
             return await handler(event, data)
         ctx: BotContext = data["ctx"]

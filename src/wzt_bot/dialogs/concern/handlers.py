@@ -96,6 +96,7 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
     uow, ctx, participant = _deps(manager)
     t = translator(manager)
     data = dict(manager.dialog_data)
+    topic = _topic(manager)
     who, days = await _who(manager, t)
     await manager.done()
     if participant is None:
@@ -113,7 +114,7 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
         kind=FlagKind.CONCERN,
         urgency=FlagUrgency.NORMAL,
         source="concern",
-        topic=_topic(manager),
+        topic=topic,
         words=flags.Words(
             text=text,
             language=language,

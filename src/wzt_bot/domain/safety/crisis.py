@@ -38,7 +38,8 @@ Latin script, common among participants) uses 3, 7 and 9 as letters.
 
 Rules for pattern lines: no named groups, no backreferences and no inline global flags,
 because each section is compiled into one alternation of named groups (one search per
-section, and the group that matched names the pattern line for the log).
+section, and the group that matched names the pattern line for the log). A line that starts
+with ``\\b`` must go on with a letter, digit or apostrophe: such lines share one guard.
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ class RiskMatch:
 
 # --- normalisation -------------------------------------------------------------------------
 
-_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u201b`\u00b4\u02bc\u02bb\u02b9\u2032\uff07", "'"))
+_APOSTROPHES = str.maketrans(
+    dict.fromkeys("\u2019\u2018\u201b`\u00b4\u02bc\u02bb\u02b9\u2032\uff07", "'")
+)
 _LETTERS = str.maketrans(
     {
         "ı": "i",
@@ -135,6 +138,8 @@ def _marks_removable_after(base: str) -> bool:
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():
+        return text
     kept: list[str] = []
     removable = True
     for char in unicodedata.normalize("NFD", text):
@@ -193,9 +198,38 @@ _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
+def _starts_at_word(line: str) -> bool:
+    r"""True if the whole line must start where a word starts: it begins with ``\b`` and has
+    no ``|`` outside parentheses and character classes (then the ``\b`` covers every branch).
+    """
+    if not line.startswith("\\b"):
+        return False
+    depth = 0
+    in_class = escaped = False
+    for char in line:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class _Section:
-    """One section of one language as a single alternation of named groups."""
+    r"""One section of one language as a single alternation of named groups.
+
+    Lines that start at a word are put behind one shared guard, ``\b(?=[\w'])``: the regex
+    engine tries every branch at every position, and the guard lets it skip the positions
+    inside words at once (about four times faster on a long message).
+    """
 
     lines: tuple[str, ...]
     regex: re.Pattern[str] | None
@@ -205,8 +239,10 @@ class _Section:
         kept = tuple(lines)
         if not kept:
             return cls(kept, None)
-        joined = "|".join(f"(?P<p{index}>{line})" for index, line in enumerate(kept))
-        return cls(kept, re.compile(joined))
+        at_word = [f"(?P<p{i}>{line})" for i, line in enumerate(kept) if _starts_at_word(line)]
+        anywhere = [f"(?P<p{i}>{line})" for i, line in enumerate(kept) if not _starts_at_word(line)]
+        branches = [f"\\b(?=[\\w'])(?:{'|'.join(at_word)})"] if at_word else []
+        return cls(kept, re.compile("|".join(branches + anywhere)))
 
     def search(self, text: str) -> str | None:
         """The pattern line that matches somewhere in ``text``, if any."""
@@ -288,7 +324,9 @@ class CrisisDetector:
     """Finds signs of suicide risk, violence or acute crisis in one message.
 
     Build it once with :meth:`load` (it reads and compiles the pattern files) and share it:
-    it is immutable and safe to use from any task or thread.
+    it is immutable and safe to use from any task or thread. It is CPU-bound: about a
+    millisecond for a chat-sized message, some tens of milliseconds for one of Telegram's
+    4,096 characters.
     """
 
     __slots__ = ("_languages",)
@@ -312,7 +350,9 @@ class CrisisDetector:
         normalised = normalise(text)
         if not normalised:
             return None
-        cleaned = {language.code: language.ignore.remove(normalised) for language in self._languages}
+        cleaned = {
+            language.code: language.ignore.remove(normalised) for language in self._languages
+        }
         for kind in RiskKind:
             for language in self._languages:
                 pattern = language.risks[kind].search(cleaned[language.code])

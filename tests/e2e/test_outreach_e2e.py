@@ -1,0 +1,264 @@
+"""Outreach over the wire: check-ins, the concern relay, replies, crisis answers, limits."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from asyncio.subprocess import PIPE
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.e2e.conftest import Harness, buttons, eventually, onboard, running_bot, wait_button
+from wzt_bot.bot.notifier import TelegramNotifier
+from wzt_bot.clock import FrozenClock
+from wzt_bot.domain.models import CheckinStatus, FlagKind, FlagUrgency
+from wzt_bot.domain.ports import FlagFilter
+from wzt_bot.domain.services import flags
+from wzt_bot.domain.services.delivery import Sender
+from wzt_bot.domain.services.onboarding import participant_for_user
+from wzt_bot.scheduler.jobs import outreach_tick
+
+BRU = ZoneInfo("Europe/Brussels")
+
+
+def sender(h: Harness, clock: FrozenClock) -> Sender:
+    return Sender(
+        h.container.uow_factory,
+        clock,
+        TelegramNotifier(h.container.telegram_bot(), h.container.i18n),
+    )
+
+
+async def _due_clock(h: Harness, user: int) -> FrozenClock:
+    """A clock at the participant's next check-in (planned by a tick)."""
+    now = FrozenClock(datetime.now(BRU))
+
+    async def planned() -> Any:
+        # The consent commits just after the menu is shown: tick until it has.
+        await outreach_tick(h.container.uow_factory, now, BRU)
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            found = await uow.checkins.latest_for(participant.id, 1)
+        assert len(found) == 1 and found[0].status is CheckinStatus.SCHEDULED
+        return found[0]
+
+    checkin = await eventually(planned)
+    return FrozenClock(checkin.due_at + timedelta(minutes=1))
+
+
+async def _flags(h: Harness, user: int) -> list[Any]:
+    async with h.container.uow_factory() as uow:
+        participant = await participant_for_user(uow, user)
+        assert participant is not None
+        found, _ = await uow.flags.search(
+            FlagFilter(participant_id=participant.id), offset=0, limit=20
+        )
+    return list(found)
+
+
+async def test_a_checkin_with_a_low_score_reaches_the_team(harness: Harness) -> None:
+    h, user = harness, 7001
+    t = h.container.i18n.get("nl")
+    await onboard(h, user, consent=True)
+    clock = await _due_clock(h, user)
+    await outreach_tick(h.container.uow_factory, clock, BRU)
+    await outreach_tick(h.container.uow_factory, clock, BRU)  # again: nothing twice
+    await sender(h, clock).drain()
+    await sender(h, clock).drain()
+    await wait_button(h, user, "🙁")
+    bot = [m for m in await h.sandbox.bot_messages(user) if "🙁" in buttons(m)]
+    assert len(bot) == 1, "one check-in, however often the tick ran"
+    assert "Sam" in str(bot[0]["text"])
+
+    await h.sandbox.press(user, "🙁")
+    await h.wait_text(user, t("Waar denk je nu vooral aan?"))
+    await h.sandbox.press(user, t("Geld"))
+    await wait_button(h, user, "✅ " + t("Geld"))
+    await h.sandbox.press(user, t("Klaar ▶️"))
+    await h.wait_text(user, t("Wil je er iets over vertellen?"))
+    await h.sandbox.send_text(user, "De huur is te hoog deze maand.")
+    await h.wait_text(user, t("Wil je dat iemand van je team contact met je opneemt?"))
+    await h.sandbox.press(user, t("Ja, graag"))
+    await h.wait_text(user, t("Ik heb aan je team gevraagd om contact met je op te nemen."))
+
+    async def flagged() -> None:
+        kinds = [f.kind for f in await _flags(h, user)]
+        assert kinds == [FlagKind.CHECKIN_LOW]
+
+    await eventually(flagged)
+    assert await h.sandbox.unanswered_callbacks() == 0
+
+
+async def test_concern_preview_relay_reply_and_feedback(harness: Harness) -> None:
+    h, user = harness, 7002
+    t = h.container.i18n.get("nl")
+    await onboard(h, user)
+    await h.sandbox.press(user, "💬 Ik wil iets vragen of zeggen")
+    await h.wait_text(user, t("Waarover gaat het?"))
+    await h.sandbox.press(user, t("Vervoer"))
+    await h.wait_text(user, t("Schrijf je bericht hieronder."))
+    await h.sandbox.send_text(user, "Mijn busabonnement is op. Wie betaalt het nieuwe?")
+    await h.wait_text(user, "Dit stuur ik naar")
+    assert "Mijn busabonnement is op." in await h.last_bot_text(user)
+    await h.sandbox.press(user, t("✏️ Aanpassen"))
+    await h.wait_text(user, t("Schrijf je bericht hieronder."))
+    await h.sandbox.send_text(user, "Mijn busabonnement is bijna op. Wie betaalt het nieuwe?")
+    await h.wait_text(user, "bijna op")
+    await h.sandbox.press(user, t("✅ Versturen"))
+    await h.wait_text(user, t("✅ Verstuurd naar {who}.", who=t("je team")))
+
+    async def relayed() -> Any:
+        found = await _flags(h, user)
+        assert len(found) == 1
+        flag = found[0]
+        assert flag.kind is FlagKind.CONCERN and flag.topic.value == "vervoer"
+        return flag
+
+    flag = await eventually(relayed)
+    async with h.container.uow_factory() as uow:
+        [message] = await uow.flags.messages(flag.id)
+        assert message.text == "Mijn busabonnement is bijna op. Wie betaalt het nieuwe?"
+        assert message.language == "nl"
+        await flags.reply(
+            uow, h.container.clock, h.staff.staff, flag.id, "Wij betalen het. Tot maandag!"
+        )
+        await uow.commit()
+    await sender(h, FrozenClock(datetime.now(BRU))).drain()
+    await h.wait_text(user, "Wij betalen het. Tot maandag!")
+    assert t("Heeft dit geholpen?") in await h.last_bot_text(user)
+    await h.sandbox.press(user, "👍 " + t("Ja"))
+    await h.wait_text(user, t("Fijn! Dank je om het te laten weten."))
+
+    async def helped() -> None:
+        [again] = await _flags(h, user)
+        assert again.helped is True
+
+    await eventually(helped)
+
+
+async def test_crisis_message_mid_dialog_gets_helplines_and_an_urgent_flag(
+    harness: Harness,
+) -> None:
+    h, user = harness, 7003
+    t = h.container.i18n.get("nl")
+    await onboard(h, user)
+    await h.sandbox.press(user, "💬 Ik wil iets vragen of zeggen")
+    await h.wait_text(user, t("Waarover gaat het?"))
+    await h.sandbox.press(user, t("Iets anders"))
+    await h.wait_text(user, t("Schrijf je bericht hieronder."))
+    await h.sandbox.send_text(user, "ik zie het nie meer zitten, ik wil er nie meer zijn")
+    await h.wait_text(user, t("Dank je dat je dit vertelt. Je staat er niet alleen voor."))
+    text = await h.last_bot_text(user)
+    for number in ("1813", "106", "112", "1712"):
+        assert number in text
+
+    async def urgent() -> Any:
+        found = await _flags(h, user)
+        assert len(found) == 1
+        flag = found[0]
+        assert flag.kind is FlagKind.CRISIS and flag.urgency is FlagUrgency.URGENT
+        return flag
+
+    await eventually(urgent)
+    await h.sandbox.press(user, t("Ik ben oké, dit was verkeerd begrepen"))
+    await h.wait_text(user, t("Oké, fijn dat je het laat weten."))
+
+    async def lowered() -> None:
+        [flag] = await _flags(h, user)
+        assert flag.kind is FlagKind.CRISIS and flag.urgency is FlagUrgency.NORMAL
+
+    await eventually(lowered)
+
+
+async def test_figures_of_speech_do_not_fire(harness: Harness) -> None:
+    h, user = harness, 7004
+    await onboard(h, user)
+    await h.sandbox.send_text(user, "Ik ben doodmoe na de stage, maar het ging goed!")
+    await h.wait_text(user, h.container.i18n.get("nl")("Dit kan ik nog niet lezen.")[:20])
+    assert await _flags(h, user) == []
+
+
+async def test_blocked_participant_is_not_retried_and_flagged(harness: Harness) -> None:
+    h, user = harness, 7005
+    await onboard(h, user, consent=True)
+    clock = await _due_clock(h, user)
+    await h.sandbox.block(user, notify=False)  # no my_chat_member: the 403 tells us
+    await outreach_tick(h.container.uow_factory, clock, BRU)
+    report = await sender(h, clock).drain()
+    assert report.cancelled == 1 and report.sent == 0
+
+    async def unreachable() -> None:
+        kinds = [f.kind for f in await _flags(h, user)]
+        assert FlagKind.UNREACHABLE in kinds
+
+    await eventually(unreachable)
+
+
+async def test_429_storm_is_waited_out_and_nothing_is_lost(database_url: str) -> None:
+    """The fake enforces 1 message/s per chat with a burst of 1; the bot's own limiter is
+    opened wide, so only retry_after keeps it in line."""
+    fake = {"chat_rate": 1.0, "chat_burst": 1, "global_rate": 300.0, "global_burst": 300}
+    async with running_bot(
+        database_url,
+        fake_kwargs=fake,
+        telegram_chat_rate=1000.0,
+        telegram_chat_burst=1000,
+    ) as h:
+        user = 7006
+        await onboard(h, user)
+        [flag] = [None]  # filled below
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            flag = await flags.raise_flag(
+                uow,
+                h.container.clock,
+                participant,
+                kind=FlagKind.CONCERN,
+                urgency=FlagUrgency.NORMAL,
+                source="test",
+            )
+            for i in range(4):
+                await flags.reply(uow, h.container.clock, h.staff.staff, flag.id, f"Antwoord {i}")
+            await uow.commit()
+        report = await sender(h, FrozenClock(datetime.now(BRU))).drain()
+        assert report.sent == 4
+        texts = [str(m.get("text")) for m in await h.sandbox.bot_messages(user)]
+        replies = [x for x in texts if "Antwoord" in x]
+        assert [r.split("Antwoord ")[1][0] for r in replies] == ["0", "1", "2", "3"]
+        stats = await h.sandbox.stats()
+        assert stats["rate_limited"] >= 1  # the fake did refuse, and the bot waited
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_cli_run_once_twice_sends_once(harness: Harness, sqlite_url: str) -> None:
+    h, user = harness, 7007
+    await onboard(h, user, consent=True)
+    clock = await _due_clock(h, user)
+    env = {
+        **os.environ,
+        "WZT_DATABASE_URL": sqlite_url,
+        "WZT_BOT_TOKEN": h.container.settings.bot_token.get_secret_value(),  # type: ignore[union-attr]
+        "WZT_TELEGRAM_API_URL": h.fake.base_url,
+        "WZT_SECRET_KEY": h.container.settings.secret(),
+        "WZT_BOT_USERNAME": "wzt_e2e_bot",
+    }
+    command = ["-m", "wzt_bot", "jobs", "run-once", "--now", clock.now().isoformat()]
+    stdout = ""
+    for _ in range(2):
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *command, env=env, stdout=PIPE, stderr=PIPE, cwd=Path.cwd()
+        )
+        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        assert process.returncode == 0, err.decode()
+        stdout = out.decode()
+    await wait_button(h, user, "🙁")
+    faces = [m for m in await h.sandbox.bot_messages(user) if "🙁" in buttons(m)]
+    assert len(faces) == 1
+    assert "queued 0" in stdout and "sent 0" in stdout
