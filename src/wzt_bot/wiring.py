@@ -178,8 +178,9 @@ class Container:
         return Sender(
             self.uow_factory,
             self.clock,
-            TelegramNotifier(self.telegram_bot(), self.i18n),
+            TelegramNotifier(self.telegram_bot(), self.i18n, self.limiter),
             self.relay,
+            lease_clock=SystemClock(),
         )
 
     def build_bot(self) -> UpdatePipeline:
@@ -313,6 +314,14 @@ async def run_scheduler(container: Container, stop: asyncio.Event) -> None:
         scheduler.shutdown(wait=False)
 
 
+async def _only_uncertain(sender: Sender) -> bool:
+    """Nothing left but messages on the wire of a sender that died: they wait to become
+    uncertain (never resent) and need not hold up this run."""
+    async with sender.uow_factory() as uow:
+        counts = await uow.outbox.counts()
+    return counts.get("claimed", 0) == 0
+
+
 async def run_jobs_once(container: Container) -> tuple[OutreachReport, DeliveryReport]:
     """Every due job once, at the container clock's time, and deliver what they queued.
     The sender starts on the first batch while the tick queues the rest."""
@@ -327,10 +336,17 @@ async def run_jobs_once(container: Container) -> tuple[OutreachReport, DeliveryR
         delivered.add(report)
         if report.claimed:
             continue
-        if tick.done():
-            delivered.add(await sender.drain())
+        if not tick.done():
+            await asyncio.sleep(0.1)
+            continue
+        delivered.add(await sender.drain())
+        # Claims of a sender that died (a crash, a kill) come free after their lease.
+        if await sender.waiting_claims() == 0:
             break
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)
+        released, _ = await sender.expire_claims()
+        if released == 0 and await sender.waiting_claims() and await _only_uncertain(sender):
+            break
     return tick.result(), delivered
 
 

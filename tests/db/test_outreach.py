@@ -22,7 +22,7 @@ from wzt_bot.domain.models import (
 from wzt_bot.domain.policies.team import TeamSettings
 from wzt_bot.domain.ports import FlagFilter
 from wzt_bot.domain.services import checkins, flags, onboarding
-from wzt_bot.domain.services.delivery import LEASE, Sender
+from wzt_bot.domain.services.delivery import CLAIM_LEASE, SENDING_LEASE, Sender
 from wzt_bot.scheduler.jobs import outreach_tick
 from wzt_bot.wiring import Container
 
@@ -150,27 +150,64 @@ async def test_blocked_participant_is_marked_and_flagged(container: Container) -
     assert kinds == [FlagKind.UNREACHABLE]
 
 
-async def test_sender_stopped_mid_send_never_sends_twice(container: Container) -> None:
-    clock = FrozenClock(START)
+async def _one_reply(container: Container, clock: FrozenClock) -> None:
     world = await linked_participant(container, clock)
     async with container.uow_factory() as uow:
-        await checkins.start_adhoc(uow, clock, world.participant)
         await flags.reply(uow, clock, world.staff, (await _flag(uow, clock, world)).id, "Hallo!")
         await uow.commit()
-    # A sender claims the message and dies before it records the outcome.
+
+
+async def test_a_claim_that_never_left_is_sent_once_after_its_lease(container: Container) -> None:
+    clock = FrozenClock(START)
+    await _one_reply(container, clock)
+    # A sender claims the message and dies before the rate limiter let it go.
     async with container.uow_factory() as uow:
-        claimed = await uow.outbox.claim(clock.now(), 10, "dead-sender")
+        claimed = await uow.outbox.claim(clock.now(), 10, "dead-sender", at=clock.now())
         await uow.commit()
     assert len(claimed) == 1
     notifier = FakeNotifier()
     sender = Sender(container.uow_factory, clock, notifier)
     assert (await sender.drain()).claimed == 0
-    clock.advance(LEASE + timedelta(seconds=1))
-    assert await sender.expire_claims() == 1
+    clock.advance(CLAIM_LEASE + timedelta(seconds=1))
+    assert await sender.expire_claims() == (1, 0)
+    await sender.drain()
+    assert len(notifier.sent) == 1
+
+
+async def test_on_the_wire_when_the_sender_died_is_never_sent_twice(
+    container: Container,
+) -> None:
+    clock = FrozenClock(START)
+    await _one_reply(container, clock)
+    async with container.uow_factory() as uow:
+        [claimed] = await uow.outbox.claim(clock.now(), 10, "dead-sender", at=clock.now())
+        assert await uow.outbox.mark_sending(claimed.id, "dead-sender", clock.now())
+        assert not await uow.outbox.mark_sending(claimed.id, "other-sender", clock.now())
+        await uow.commit()
+    notifier = FakeNotifier()
+    sender = Sender(container.uow_factory, clock, notifier)
+    clock.advance(SENDING_LEASE + timedelta(seconds=1))
+    assert await sender.expire_claims() == (0, 1)
     await sender.drain()
     assert notifier.sent == []
     async with container.uow_factory() as uow:
         assert (await uow.outbox.counts()).get("uncertain") == 1
+
+
+async def test_a_claim_taken_over_is_not_sent_by_its_first_sender(container: Container) -> None:
+    clock = FrozenClock(START)
+    await _one_reply(container, clock)
+    async with container.uow_factory() as uow:
+        [claimed] = await uow.outbox.claim(clock.now(), 10, "slow-sender", at=clock.now())
+        await uow.commit()
+    clock.advance(CLAIM_LEASE + timedelta(seconds=1))
+    notifier = FakeNotifier()
+    sender = Sender(container.uow_factory, clock, notifier)
+    await sender.expire_claims()
+    await sender.drain()  # the second sender sends it
+    async with container.uow_factory() as uow:  # the first one wakes up: its claim is gone
+        assert not await uow.outbox.mark_sending(claimed.id, "slow-sender", clock.now())
+    assert len(notifier.sent) == 1
 
 
 async def _flag(uow, clock, world):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from datetime import datetime
 from wzt_bot.clock import FrozenClock
 from wzt_bot.domain.errors import RecipientGoneError, TryLaterError
 from wzt_bot.domain.models import ConsentKind, OutboxMessage, Participant, Role, Staff
+from wzt_bot.domain.ports import OnWire
 from wzt_bot.domain.services import admin, onboarding, participants
 from wzt_bot.wiring import Container
 
@@ -19,13 +20,16 @@ class FakeNotifier:
     blocked: set[str] = field(default_factory=set)
     flaky: int = 0  # fail this many sends with TryLaterError first
 
-    async def send(self, message: OutboxMessage) -> None:
+    async def send(self, message: OutboxMessage, on_wire: OnWire) -> bool:
+        if not await on_wire():
+            return False
         if message.target in self.blocked:
             raise RecipientGoneError("Forbidden: bot was blocked by the user")
         if self.flaky:
             self.flaky -= 1
             raise TryLaterError("HTTP 502")
         self.sent.append(message)
+        return True
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 import structlog
@@ -42,6 +43,11 @@ SENDING_METHODS = frozenset(
 
 TELEGRAM_RETRIES = Counter("wzt_telegram_retries_total", "Bot API calls retried", ["reason"])
 TELEGRAM_BLOCKED = Counter("wzt_telegram_blocked_total", "Sends refused because a user blocked us")
+
+
+#: Set by a caller that already waited for the rate limiter (the outbox sender does, so it
+#: can mark a message "on the wire" only once the limiter let it go).
+PACED: ContextVar[bool] = ContextVar("wzt_paced", default=False)
 
 
 class RateLimiter(Protocol):
@@ -86,10 +92,12 @@ class TelegramLimitsMiddleware(BaseRequestMiddleware):
         api_method = method.__api_method__
         chat_id: Any = getattr(method, "chat_id", None)
         throttled = api_method in SENDING_METHODS
+        paced = PACED.get()
         rate_limited = transient = 0
         while True:
-            if throttled:
+            if throttled and not paced:
                 await self.limiter.acquire(chat_id)
+            paced = False  # a retry waits for the limiter again
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:

@@ -15,6 +15,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
+from wzt_bot.bot.limits import PACED, RateLimiter
 from wzt_bot.bot.outreach_texts import (
     checkin_keyboard,
     checkin_text,
@@ -27,6 +28,7 @@ from wzt_bot.bot.outreach_texts import (
 )
 from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
 from wzt_bot.domain.models import OutboxMessage
+from wzt_bot.domain.ports import OnWire
 from wzt_bot.i18n import I18n, Translator
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -98,11 +100,12 @@ def _opt(value: object) -> str | None:
 
 
 class TelegramNotifier:
-    def __init__(self, bot: Bot, i18n: I18n) -> None:
+    def __init__(self, bot: Bot, i18n: I18n, limiter: RateLimiter) -> None:
         self.bot = bot
         self.i18n = i18n
+        self.limiter = limiter
 
-    async def send(self, message: OutboxMessage) -> None:
+    async def send(self, message: OutboxMessage, on_wire: OnWire) -> bool:
         t = self.i18n.get(str(message.payload.get("locale") or "nl"))
         text, markup = render(message, t)
         if len(text) > TELEGRAM_TEXT_LIMIT:
@@ -111,6 +114,10 @@ class TelegramNotifier:
             chat_id = int(message.target)
         except ValueError as exc:
             raise RejectedError(f"bad chat id {message.target!r}") from exc
+        await self.limiter.acquire(chat_id)
+        if not await on_wire():
+            return False
+        token = PACED.set(True)
         try:
             await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
         except TelegramForbiddenError as exc:
@@ -123,3 +130,6 @@ class TelegramNotifier:
             raise RejectedError(exc.message) from exc
         except (TelegramRetryAfter, TelegramServerError, TelegramNetworkError) as exc:
             raise TryLaterError(str(exc)) from exc
+        finally:
+            PACED.reset(token)
+        return True

@@ -37,7 +37,10 @@ class MemoryRateLimiter:
     def __init__(
         self, global_rate: float, chat_rate: float, chat_burst: int, *, max_chats: int = 100_000
     ) -> None:
-        self._global = _Bucket(global_rate, max(1.0, global_rate))
+        # Evenly paced, with a burst of at most 2: a big burst would use up the receiver's own
+        # slack, and then the smallest jitter on the way earns a 429; a burst of 2 lets the
+        # pace make up for sleeps that woke a little late, so the long-run rate is exact.
+        self._global = _Bucket(global_rate, min(2.0, max(1.0, global_rate)))
         self._chat_rate, self._chat_burst = chat_rate, float(chat_burst)
         self._chats: OrderedDict[int | str, _Bucket] = OrderedDict()
         self._max_chats = max_chats

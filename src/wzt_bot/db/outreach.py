@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -450,27 +450,39 @@ class SqlOutbox(_Encrypted):
         )
         return inserted is not None
 
-    async def claim(self, now: datetime, limit: int, token: str) -> Sequence[OutboxMessage]:
-        due = (
+    async def claim(
+        self, due: datetime, limit: int, token: str, *, at: datetime
+    ) -> Sequence[OutboxMessage]:
+        ready = (
             select(OutboxRow.id)
-            .where(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.not_before <= now)
+            .where(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.not_before <= due)
             .order_by(OutboxRow.not_before)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         rows = await self.s.scalars(
             update(OutboxRow)
-            .where(OutboxRow.id.in_(due.scalar_subquery()))
-            .values(
-                status=OutboxStatus.SENDING.value,
-                claimed_at=now,
-                claim_token=token,
-                attempts=OutboxRow.attempts + 1,
-            )
+            .where(OutboxRow.id.in_(ready.scalar_subquery()))
+            .values(status=OutboxStatus.CLAIMED.value, claimed_at=at, claim_token=token)
             .returning(OutboxRow),
             execution_options=_ORM,
         )
         return sorted((self._message(r) for r in rows), key=lambda m: (m.not_before, m.key))
+
+    async def mark_sending(self, message_id: uuid.UUID, token: str, at: datetime) -> bool:
+        result = await self.s.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.id == message_id,
+                OutboxRow.claim_token == token,
+                OutboxRow.status == OutboxStatus.CLAIMED.value,
+            )
+            .values(
+                status=OutboxStatus.SENDING.value, claimed_at=at, attempts=OutboxRow.attempts + 1
+            ),
+            execution_options=_ORM,
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
 
     async def finish(
         self,
@@ -480,11 +492,8 @@ class SqlOutbox(_Encrypted):
         at: datetime,
         error: str | None = None,
         retry_at: datetime | None = None,
-        deferred: bool = False,
     ) -> None:
         values: dict[str, Any] = {"status": status.value, "last_error": error, "claim_token": None}
-        if deferred:  # not an attempt: it waited for the end of quiet hours
-            values["attempts"] = OutboxRow.attempts - 1
         if status is OutboxStatus.SENT:
             values["sent_at"] = at
         if status is OutboxStatus.PENDING:
@@ -494,20 +503,48 @@ class SqlOutbox(_Encrypted):
             execution_options=_ORM,
         )
 
-    async def expire_claims(self, claimed_before: datetime) -> int:
-        result = await self.s.execute(
-            update(OutboxRow)
-            .where(
-                OutboxRow.status == OutboxStatus.SENDING.value,
-                OutboxRow.claimed_at < claimed_before,
+    async def expire_claims(
+        self, *, claimed_before: datetime, sending_before: datetime
+    ) -> tuple[int, int]:
+        def count(result: Any) -> int:
+            return int(getattr(result, "rowcount", 0) or 0)
+
+        released = count(
+            await self.s.execute(
+                update(OutboxRow)
+                .where(
+                    or_(
+                        and_(
+                            OutboxRow.status == OutboxStatus.CLAIMED.value,
+                            OutboxRow.claimed_at < claimed_before,
+                        ),
+                        and_(
+                            OutboxRow.status == OutboxStatus.SENDING.value,
+                            OutboxRow.channel == OutboxChannel.WEBHOOK.value,
+                            OutboxRow.claimed_at < sending_before,
+                        ),
+                    )
+                )
+                .values(status=OutboxStatus.PENDING.value, claim_token=None),
+                execution_options=_ORM,
             )
-            .values(
-                status=OutboxStatus.UNCERTAIN.value,
-                last_error="the sender stopped while sending: not sent again",
-            ),
-            execution_options=_ORM,
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        uncertain = count(
+            await self.s.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.status == OutboxStatus.SENDING.value,
+                    OutboxRow.channel == OutboxChannel.TELEGRAM.value,
+                    OutboxRow.claimed_at < sending_before,
+                )
+                .values(
+                    status=OutboxStatus.UNCERTAIN.value,
+                    last_error="the sender stopped while sending: not sent again",
+                ),
+                execution_options=_ORM,
+            )
+        )
+        return released, uncertain
 
     async def cancel_for_participant(self, participant_id: uuid.UUID, at: datetime) -> int:
         result = await self.s.execute(

@@ -100,7 +100,8 @@ class DayPart(enum.StrEnum):
 
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
-    SENDING = "sending"  # claimed by a sender
+    CLAIMED = "claimed"  # taken by a sender, not on the wire yet: safe to take again later
+    SENDING = "sending"  # on the wire: after a crash it is uncertain whether it arrived
     SENT = "sent"
     DEAD = "dead"  # gave up: kept for the operator (dead-letter list), can be retried
     CANCELLED = "cancelled"  # the participant is unreachable or stopped messages

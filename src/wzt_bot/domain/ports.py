@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -172,8 +172,15 @@ class Outbox(Protocol):
         """Queue unless the key was queued before; False for a repeat."""
         ...
 
-    async def claim(self, now: datetime, limit: int, token: str) -> Sequence[OutboxMessage]:
-        """Due pending messages, claimed for one sender (FOR UPDATE SKIP LOCKED)."""
+    async def claim(
+        self, due: datetime, limit: int, token: str, *, at: datetime
+    ) -> Sequence[OutboxMessage]:
+        """Pending messages due at `due`, claimed for one sender (FOR UPDATE SKIP LOCKED);
+        `at` is the real time of the claim (its lease)."""
+        ...
+
+    async def mark_sending(self, message_id: uuid.UUID, token: str, at: datetime) -> bool:
+        """Claimed by `token` -> on the wire. False when the claim was lost (taken over)."""
         ...
 
     async def finish(
@@ -184,14 +191,18 @@ class Outbox(Protocol):
         at: datetime,
         error: str | None = None,
         retry_at: datetime | None = None,
-        deferred: bool = False,
     ) -> None:
         """Sent, dead or cancelled; or back to pending until `retry_at` (an attempt failed,
-        or - `deferred` - it waits for the end of quiet hours, which is no attempt)."""
+        or it waits for the end of quiet hours)."""
         ...
 
-    async def expire_claims(self, claimed_before: datetime) -> int:
-        """Messages whose sender died mid-send: marked uncertain, never sent twice."""
+    async def expire_claims(
+        self, *, claimed_before: datetime, sending_before: datetime
+    ) -> tuple[int, int]:
+        """After a sender died: claims older than `claimed_before` go back to pending (they
+        never left); Telegram messages on the wire before `sending_before` become uncertain
+        (never sent twice), webhooks go back to pending (receivers dedupe on X-WZT-Delivery).
+        Returns (released, uncertain)."""
         ...
 
     async def cancel_for_participant(self, participant_id: uuid.UUID, at: datetime) -> int: ...
@@ -211,11 +222,18 @@ class AuditRepository(Protocol):
     async def for_participant(self, participant_id: uuid.UUID) -> Sequence[AuditEntry]: ...
 
 
+OnWire = Callable[[], Awaitable[bool]]
+
+
 class Notifier(Protocol):
     """Renders and sends a Telegram message of the outbox (participant or team chat).
-    Raises RecipientGoneError, TryLaterError or RejectedError from wzt_bot.domain.errors."""
+    Raises RecipientGoneError, TryLaterError or RejectedError from wzt_bot.domain.errors.
 
-    async def send(self, message: OutboxMessage) -> None: ...
+    `on_wire` is awaited after the rate limiter let the message go and right before the
+    request leaves; when it returns False the message must not be sent (the claim was lost).
+    Returns False when nothing was sent for that reason."""
+
+    async def send(self, message: OutboxMessage, on_wire: OnWire) -> bool: ...
 
 
 class WebhookRelay(Protocol):

@@ -21,6 +21,8 @@ log = structlog.get_logger(__name__)
 #: Telegram stops redelivering an update after a day; a week of update ids is plenty.
 KEEP_UPDATE_IDS = timedelta(days=7)
 BATCH = 500
+#: Due check-ins are queued in small batches, so the sender can start on the first at once.
+DISPATCH_BATCH = 100
 
 
 async def purge_handled_updates(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
@@ -54,7 +56,7 @@ async def outreach_tick(uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo
             break
     while True:
         async with uow_factory() as uow:
-            tick = await checkins.dispatch(uow, clock, tz, limit=BATCH)
+            tick = await checkins.dispatch(uow, clock, tz, limit=DISPATCH_BATCH)
             await uow.commit()
         report.queued += tick.queued
         report.cancelled += tick.cancelled

@@ -93,7 +93,7 @@ def checkin_settings_dialog() -> Dialog:
     return Dialog(
         Window(
             Multi(
-                T("Wanneer stuur ik je een bericht?"),
+                T("Zo stuur ik je berichten:"),
                 Multi(
                     T("• Dag: {day}"),
                     T("• Moment: {part}"),

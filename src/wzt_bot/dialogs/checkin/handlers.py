@@ -182,7 +182,7 @@ async def get_settings(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
 
 DAYPART_LABELS: dict[DayPart, str] = {
     DayPart.MORNING: N_("'s Ochtends"),
-    DayPart.AFTERNOON: N_("'s Middags"),
+    DayPart.AFTERNOON: N_("'s Namiddags"),
     DayPart.EVENING: N_("'s Avonds (voor 20 uur)"),
 }
 

@@ -87,7 +87,8 @@ async def on_message(message: Message, widget: MessageInput, manager: DialogMana
     elif message.photo:
         data["media_kind"], data["media_ref"] = "photo", message.photo[-1].file_id
     if not data["text"] and "media_ref" not in data:
-        await message.answer(translator(manager)("Stuur een tekst, een spraakbericht of een foto."))
+        t = translator(manager)
+        await message.answer(t("Stuur een tekst, een spraakbericht of een foto."))
         return
     await manager.switch_to(ConcernSG.preview, show_mode=ShowMode.SEND)
 

@@ -1,9 +1,13 @@
 """The one sender: delivers the outbox, within Telegram's limits, at most once per message.
 
-- Messages are claimed atomically (several senders by mistake never share a row) and marked
-  "sending" in a committed transaction before anything goes out.
-- Each message's outcome is committed right after its send. A sender killed in between leaves
-  the row "sending"; after the lease it becomes "uncertain" and is never sent again.
+- Messages are claimed atomically (several senders by mistake never share a row). A claimed
+  message waits for the rate limiter; only then, right before the request leaves, is it
+  marked "sending" (a committed, conditional update: a claim that was taken over is not sent).
+- Each message's outcome is committed right after its send. A sender killed before the wire
+  leaves the row "claimed": after CLAIM_LEASE it is pending again and goes out once. Killed
+  while on the wire, the row is "sending": after SENDING_LEASE a Telegram message becomes
+  "uncertain" and is never sent again (at most once); a webhook is sent again with the same
+  X-WZT-Delivery id, which receivers use to drop the repeat.
 - Passing errors go back to "pending" with exponential backoff; a blocked participant's
   messages are cancelled; webhooks are retried for a day, then dead-lettered.
 - Messages to one chat go out in order, one after the other; chats run side by side.
@@ -26,12 +30,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from wzt_bot.domain.errors import DeliveryError, RecipientGoneError, RejectedError, TryLaterError
 from wzt_bot.domain.models import OutboxChannel, OutboxMessage, OutboxStatus
 from wzt_bot.domain.policies.schedule import CheckinRules, in_quiet_hours, next_allowed
-from wzt_bot.domain.ports import Clock, Notifier, UnitOfWorkFactory, WebhookRelay
+from wzt_bot.domain.ports import Clock, Notifier, OnWire, UnitOfWorkFactory, WebhookRelay
 
 TELEGRAM_MAX_ATTEMPTS = 8
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
-LEASE = timedelta(minutes=5)
+CLAIM_LEASE = timedelta(seconds=30)
+SENDING_LEASE = timedelta(minutes=2)
 
 
 @dataclass(slots=True)
@@ -42,6 +47,7 @@ class DeliveryReport:
     dead: int = 0
     cancelled: int = 0
     deferred: int = 0
+    lost: int = 0
 
     def add(self, other: DeliveryReport) -> None:
         self.claimed += other.claimed
@@ -50,6 +56,7 @@ class DeliveryReport:
         self.dead += other.dead
         self.cancelled += other.cancelled
         self.deferred += other.deferred
+        self.lost += other.lost
 
 
 def quiet_until(message: OutboxMessage, now: datetime) -> datetime | None:
@@ -86,11 +93,13 @@ class Sender:
         notifier: Notifier,
         relay: WebhookRelay | None = None,
         *,
-        batch: int = 100,
+        lease_clock: Clock | None = None,
+        batch: int = 50,
         concurrency: int = 8,
     ) -> None:
         self.uow_factory = uow_factory
-        self.clock = clock
+        self.clock = clock  # business time: what is due, quiet hours
+        self.lease_clock = lease_clock or clock  # real time: how old a claim is
         self.notifier = notifier
         self.relay = relay
         self.batch = batch
@@ -100,7 +109,9 @@ class Sender:
         """Claim one batch of due messages and deliver it."""
         token = secrets.token_hex(8)
         async with self.uow_factory() as uow:
-            claimed = await uow.outbox.claim(self.clock.now(), self.batch, token)
+            claimed = await uow.outbox.claim(
+                self.clock.now(), self.batch, token, at=self.lease_clock.now()
+            )
             await uow.commit()
         report = DeliveryReport(claimed=len(claimed))
         if not claimed:
@@ -113,7 +124,7 @@ class Sender:
         async def one_target(messages: Sequence[OutboxMessage]) -> None:
             async with slots:
                 for message in messages:
-                    await self._deliver(message, report)
+                    await self._deliver(message, token, report)
 
         await asyncio.gather(*(one_target(m) for m in per_target.values()))
         return report
@@ -128,11 +139,21 @@ class Sender:
                 break
         return total
 
-    async def expire_claims(self) -> int:
+    async def expire_claims(self) -> tuple[int, int]:
+        """(released, uncertain): claims of a sender that died, see the module docstring."""
+        now = self.lease_clock.now()
         async with self.uow_factory() as uow:
-            expired = await uow.outbox.expire_claims(self.clock.now() - LEASE)
+            expired = await uow.outbox.expire_claims(
+                claimed_before=now - CLAIM_LEASE, sending_before=now - SENDING_LEASE
+            )
             await uow.commit()
         return expired
+
+    async def waiting_claims(self) -> int:
+        """Messages claimed or on the wire (by this or another sender)."""
+        async with self.uow_factory() as uow:
+            counts = await uow.outbox.counts()
+        return counts.get(OutboxStatus.CLAIMED.value, 0) + counts.get(OutboxStatus.SENDING.value, 0)
 
     async def run(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
         """Deliver continuously until `stop` is set."""
@@ -149,17 +170,32 @@ class Sender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), idle)
 
-    async def _deliver(self, message: OutboxMessage, report: DeliveryReport) -> None:
+    async def _mark_sending(self, message: OutboxMessage, token: str) -> bool:
+        async with self.uow_factory() as uow:
+            ok = await uow.outbox.mark_sending(message.id, token, self.lease_clock.now())
+            await uow.commit()
+        if ok:
+            message.attempts += 1
+        return ok
+
+    async def _deliver(self, message: OutboxMessage, token: str, report: DeliveryReport) -> None:
         wait_until = quiet_until(message, self.clock.now())
         if wait_until is not None:  # never in quiet hours, even when it is late
             report.deferred += 1
-            await self._finish(message, OutboxStatus.PENDING, retry_at=wait_until, deferred=True)
+            await self._finish(message, OutboxStatus.PENDING, retry_at=wait_until)
             return
+
+        async def on_wire() -> bool:
+            return await self._mark_sending(message, token)
+
         try:
             if message.channel is OutboxChannel.WEBHOOK:
-                await self._post_webhook(message)
+                went = await self._post_webhook(message, on_wire)
             else:
-                await self.notifier.send(message)
+                went = await self.notifier.send(message, on_wire)
+            if not went:
+                report.lost += 1  # another sender took this claim over: it sends it
+                return
         except RecipientGoneError as exc:
             report.cancelled += 1
             await self._finish(message, OutboxStatus.CANCELLED, error=str(exc) or "blocked")
@@ -186,7 +222,7 @@ class Sender:
             report.sent += 1
             await self._finish(message, OutboxStatus.SENT)
 
-    async def _post_webhook(self, message: OutboxMessage) -> None:
+    async def _post_webhook(self, message: OutboxMessage, on_wire: OnWire) -> bool:
         if self.relay is None:
             raise TryLaterError("no webhook relay in this process")
         team_id = uuid.UUID(message.target)
@@ -195,7 +231,10 @@ class Sender:
             secret = await uow.teams.webhook_secret(team_id)
         if not settings.webhook_url or not secret:
             raise RejectedError("the team has no webhook URL or secret any more")
+        if not await on_wire():
+            return False
         await self.relay.post(message, settings.webhook_url, secret)
+        return True
 
     async def _finish(
         self,
@@ -204,7 +243,6 @@ class Sender:
         *,
         error: str | None = None,
         retry_at: datetime | None = None,
-        deferred: bool = False,
     ) -> None:
         async with self.uow_factory() as uow:
             await uow.outbox.finish(
@@ -213,6 +251,5 @@ class Sender:
                 at=self.clock.now(),
                 error=error,
                 retry_at=retry_at,
-                deferred=deferred,
             )
             await uow.commit()
