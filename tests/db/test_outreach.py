@@ -334,3 +334,72 @@ async def test_two_schedulers_never_claim_the_same_checkin(postgres_url: str) ->
         async with container.uow_factory() as uow:
             counts = await uow.outbox.counts()
         assert counts == {"pending": 20}
+
+
+async def test_team_chat_gets_urgent_at_once_and_the_rest_in_a_daily_digest(
+    container: Container,
+) -> None:
+    clock = FrozenClock(datetime(2026, 11, 23, 6, 0, tzinfo=BRU))
+    world = await linked_participant(container, clock)
+    async with container.uow_factory() as uow:
+        await uow.teams.save_settings(
+            world.team_id, TeamSettings(notify_chat_id=-100777, digest_hour=8)
+        )
+        await _flag(uow, clock, world)  # normal: waits for the digest
+        await flags.raise_flag(
+            uow,
+            clock,
+            world.participant,
+            kind=FlagKind.CRISIS,
+            urgency=FlagUrgency.URGENT,
+            source="crisis:suicide",
+            words=flags.Words(text="geheim"),
+        )
+        await uow.commit()
+    notifier = FakeNotifier()
+    sender = Sender(container.uow_factory, clock, notifier)
+    await _tick(container, clock)  # 06:00: before the digest hour
+    await sender.drain()
+    [urgent] = notifier.sent
+    assert urgent.target == "-100777" and urgent.payload["digest"] is False
+    assert "geheim" not in str(urgent.payload) and "Sam" not in str(urgent.payload)
+    at(clock, datetime(2026, 11, 23, 8, 5, tzinfo=BRU))
+    for _ in range(2):  # the digest goes once a day
+        await _tick(container, clock)
+        await sender.drain()
+    digest = notifier.sent[1:]
+    assert len(digest) == 1 and digest[0].payload["digest"] is True
+    assert [f["kind"] for f in digest[0].payload["flags"]] == ["concern"]  # type: ignore[index]
+
+
+async def test_network_and_team_settings_set_the_rhythm(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    async with container.uow_factory() as uow:
+        team = await uow.teams.get(world.team_id)
+        assert team is not None
+        await uow.networks.save_checkin_settings(team.network_id, {"default_every": 3})
+        await checkins.replan(uow, clock, BRU, world.participant)
+        [planned] = await uow.checkins.latest_for(world.participant.id, 1)
+        await uow.teams.save_settings(world.team_id, TeamSettings(checkins={"default_every": 1}))
+        await checkins.replan(uow, clock, BRU, world.participant)
+        [replanned] = [
+            c
+            for c in await uow.checkins.latest_for(world.participant.id, 5)
+            if c.status is CheckinStatus.SCHEDULED
+        ]
+        await uow.commit()
+    assert planned.due_at.astimezone(BRU).date() == (START + timedelta(weeks=3)).date()
+    assert replanned.due_at.astimezone(BRU).date() == (START + timedelta(weeks=1)).date()
+
+
+async def test_finished_outbox_messages_are_purged_after_30_days(container: Container) -> None:
+    from wzt_bot.scheduler.jobs import purge_handled_updates
+
+    clock = FrozenClock(START)
+    await _one_reply(container, clock)
+    await Sender(container.uow_factory, clock, FakeNotifier()).drain()
+    clock.advance(timedelta(days=31))
+    await purge_handled_updates(container.uow_factory, clock)
+    async with container.uow_factory() as uow:
+        assert await uow.outbox.counts() == {}

@@ -36,9 +36,11 @@ class HttpxWebhookRelay:
             "X-WZT-Delivery": str(message.payload.get("delivery") or message.id),
             "X-WZT-Event": message.kind,
         }
+        if not url.startswith(("https://", "http://")):
+            raise RejectedError("webhook URL must start with https:// (or http://)")
         try:
             response = await self._client.post(url, content=body, headers=headers)
-        except httpx.InvalidURL as exc:
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise RejectedError(f"invalid webhook URL: {exc}") from exc
         except httpx.HTTPError as exc:
             raise TryLaterError(f"{type(exc).__name__}: {exc}") from exc

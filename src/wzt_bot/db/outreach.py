@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -598,3 +598,16 @@ class SqlOutbox(_Encrypted):
             select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         )
         return {status: int(n) for status, n in rows.tuples()}
+
+    async def purge_before(self, before: datetime) -> int:
+        finished = [
+            OutboxStatus.SENT.value,
+            OutboxStatus.CANCELLED.value,
+            OutboxStatus.UNCERTAIN.value,
+            OutboxStatus.DEAD.value,
+        ]
+        result = await self.s.execute(
+            delete(OutboxRow).where(OutboxRow.created_at < before, OutboxRow.status.in_(finished)),
+            execution_options=_ORM,
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -63,6 +63,19 @@ class SqlNetworkRepository(_Repo):
         row = await self.s.scalar(select(NetworkRow).where(NetworkRow.name == name))
         return Network(id=row.id, name=row.name) if row else None
 
+    async def get(self, network_id: uuid.UUID) -> Network | None:
+        row = await self.s.get(NetworkRow, network_id)
+        return Network(id=row.id, name=row.name) if row else None
+
+    async def save_checkin_settings(self, network_id: uuid.UUID, values: dict[str, Any]) -> None:
+        current = await self.s.scalar(
+            select(NetworkRow.settings).where(NetworkRow.id == network_id)
+        )
+        settings = dict(current or {}) | {"checkins": dict(values)}
+        await self.s.execute(
+            update(NetworkRow).where(NetworkRow.id == network_id).values(settings=settings)
+        )
+
     async def checkin_settings(self, network_id: uuid.UUID) -> dict[str, Any]:
         settings = await self.s.scalar(
             select(NetworkRow.settings).where(NetworkRow.id == network_id)

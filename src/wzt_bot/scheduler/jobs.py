@@ -20,16 +20,20 @@ log = structlog.get_logger(__name__)
 
 #: Telegram stops redelivering an update after a day; a week of update ids is plenty.
 KEEP_UPDATE_IDS = timedelta(days=7)
+KEEP_OUTBOX = timedelta(days=30)
 BATCH = 500
 #: Due check-ins are queued in small batches, so the sender can start on the first at once.
 DISPATCH_BATCH = 100
 
 
 async def purge_handled_updates(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
+    """Update ids after a week; finished outbox messages (they may hold a participant's
+    words or a team's reply, encrypted) after 30 days; the flag threads keep what matters."""
     async with uow_factory() as uow:
         removed = await uow.updates.purge_before(clock.now() - KEEP_UPDATE_IDS)
+        sent = await uow.outbox.purge_before(clock.now() - KEEP_OUTBOX)
         await uow.commit()
-    log.info("job.purge_handled_updates", removed=removed)
+    log.info("job.purge_handled_updates", removed=removed, outbox_removed=sent)
     return removed
 
 

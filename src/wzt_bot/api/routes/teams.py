@@ -137,3 +137,21 @@ async def set_me(body: StaffAway, ctx: Ctx, staff: CurrentStaff) -> dict[str, An
         "away": updated.away,
         "function": updated.function.value if updated.function else None,
     }
+
+
+@router.put(
+    "/networks/{network_id}/checkin-settings",
+    response_model=CheckinOverrides,
+    responses={**AUTH, 404: {"model": Problem}, 422: {}},
+)
+async def put_network_checkins(
+    network_id: uuid.UUID, body: CheckinOverrides, ctx: Ctx, staff: CurrentStaff
+) -> CheckinOverrides:
+    """Check-in rhythm and quiet hours for a whole network (admin); a team's settings and a
+    participant's own choices come on top."""
+    async with ctx.uow_factory() as uow:
+        await svc.set_network_checkins(
+            uow, ctx.clock, staff, network_id, body.model_dump(exclude_none=True)
+        )
+        await uow.commit()
+    return body

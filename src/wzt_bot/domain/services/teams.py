@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import Any
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
@@ -186,3 +187,16 @@ async def retry_delivery(
         raise DomainError(ErrorCode.INVALID, field="status", reason="only dead deliveries")
     await _audit(uow, clock, staff, f"webhook.retry:{delivery_id}")
     return retried
+
+
+async def set_network_checkins(
+    uow: UnitOfWork, clock: Clock, staff: Staff, network_id: uuid.UUID, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The network's check-in rhythm and quiet hours (admins); teams can override them."""
+    if staff.role is not Role.ADMIN:
+        raise DomainError(ErrorCode.FORBIDDEN, role=staff.role.value)
+    if await uow.networks.get(network_id) is None:
+        raise DomainError(ErrorCode.NOT_FOUND, entity="network")
+    await uow.networks.save_checkin_settings(network_id, values)
+    await _audit(uow, clock, staff, f"network.checkins:{network_id}")
+    return values
