@@ -14,7 +14,8 @@ import structlog
 
 from wzt_bot.config import Settings
 from wzt_bot.db.migrate import upgrade_head_async
-from wzt_bot.domain.models import Role
+from wzt_bot.domain.models import Role, StaffFunction
+from wzt_bot.domain.policies.team import TeamSettings
 from wzt_bot.domain.services import admin, participants
 from wzt_bot.sandbox.fake_telegram import FakeTelegram
 from wzt_bot.wiring import SANDBOX_TOKEN, Container, run_parts
@@ -35,8 +36,12 @@ async def seed(container: Container) -> tuple[str, str]:
     async with container.uow_factory() as uow:
         team = await admin.create_team(uow, name="Team Demo", network_name="Netwerk Demo")
         staff = await admin.create_staff(
-            uow, name="Demo casemanager", role=Role.CASEMANAGER, team_ids=frozenset({team.id})
+            uow, name="An (demo)", role=Role.CASEMANAGER, team_ids=frozenset({team.id})
         )
+        staff.staff.function = StaffFunction.CASEMANAGER_WERK
+        await uow.staff.update(staff.staff)
+        # Questions and flags go to An; office hours and answer time as most teams have them.
+        await uow.teams.save_settings(team.id, TeamSettings(main_contact_id=staff.staff.id))
         issued = await participants.create_participant(
             uow, container.clock, staff.staff, display_name="Sam", team_id=team.id
         )
@@ -100,6 +105,9 @@ async def run_demo(
                         f"  Invite code of Sam:  {code}",
                         "  Try the API:",
                         f'    curl -H "Authorization: Bearer {token}" {api}/api/v1/participants',
+                        f'    curl -H "Authorization: Bearer {token}" {api}/api/v1/flags',
+                        "  In the phone: 🙂 Hoe gaat het? (a check-in), 💬 Ik wil iets vragen of",
+                        "  zeggen (then answer it: POST /api/v1/flags/{id}/reply in the API docs).",
                         "",
                     )
                 ),

@@ -56,6 +56,23 @@ async def test_demo_onboarding_in_the_browser(tmp_path: Path) -> None:
             await expect(menu.first).to_have_text("📋 Mijn plan", timeout=10_000)
             await page.screenshot(path=str(ARTIFACTS / "demo-phone-nl.png"))
 
+            # A question for the team, with a preview before anything is sent.
+            await page.get_by_test_id("reply-button").filter(has_text="vragen of zeggen").click()
+            await _tap(page, "Geld")
+            await expect(page.get_by_text("Schrijf je bericht hieronder.")).to_be_visible(
+                timeout=10_000
+            )
+            await page.get_by_test_id("input").fill("Wanneer krijg ik mijn vergoeding?")
+            await page.get_by_test_id("send").click()
+            await expect(page.get_by_text("Dit stuur ik naar An (demo)")).to_be_visible(
+                timeout=10_000
+            )
+            await _tap(page, "✅ Versturen")
+            await expect(page.get_by_text("✅ Verstuurd naar An (demo)")).to_be_visible(
+                timeout=10_000
+            )
+            await page.screenshot(path=str(ARTIFACTS / "demo-phone-concern.png"))
+
             # Arabic reads right to left in the same chat.
             await page.get_by_test_id("reply-button").filter(has_text="Taal").click()
             await _tap(page, "العربية")
@@ -75,6 +92,10 @@ async def test_demo_onboarding_in_the_browser(tmp_path: Path) -> None:
             )
             assert detail.json()["telegram"]["linked"] is True
             assert detail.json()["locale"] == "ar"
+            flags = await api.get(
+                "/api/v1/flags", headers={"Authorization": f"Bearer {info['token']}"}
+            )
+            assert [f["kind"] for f in flags.json()["items"]] == ["concern"]
             assert (await api.get("/docs")).status_code == 200
     finally:
         stop.set()
