@@ -33,6 +33,7 @@ from wzt_bot.clients.language import LinguaLanguageTools
 from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from wzt_bot.clients.relay import HttpxWebhookRelay
+from wzt_bot.clients.telegram_files import HttpxTelegramFiles
 from wzt_bot.clock import SystemClock
 from wzt_bot.config import Settings
 from wzt_bot.crypto import Keyring
@@ -84,6 +85,7 @@ class Container:
     dispatcher: Dispatcher | None = None
     pipeline: UpdatePipeline | None = None
     relay: HttpxWebhookRelay | None = None
+    files: HttpxTelegramFiles | None = None
     _bot_username: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -140,6 +142,8 @@ class Container:
             await self.bot.session.close()
         if self.relay is not None:
             await self.relay.aclose()
+        if self.files is not None:
+            await self.files.aclose()
         await self.language_tools.aclose()
         if self.redis is not None:
             await self.redis.aclose()
@@ -238,9 +242,17 @@ class Container:
                 max_body_bytes=self.settings.max_body_bytes,
                 tz=self.settings.tz,
                 language_tools=self.language_tools,
+                files=self._files(),
             ),
             extra_routers=routers,
         )
+
+    def _files(self) -> HttpxTelegramFiles | None:
+        if self.files is None and self.settings.bot_token is not None:
+            self.files = HttpxTelegramFiles(
+                self.settings.telegram_api_url, self.settings.bot_token.get_secret_value()
+            )
+        return self.files
 
     @property
     def webhook_mode(self) -> bool:

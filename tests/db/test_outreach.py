@@ -403,3 +403,22 @@ async def test_finished_outbox_messages_are_purged_after_30_days(container: Cont
     await purge_handled_updates(container.uow_factory, clock)
     async with container.uow_factory() as uow:
         assert await uow.outbox.counts() == {}
+
+
+@pytest.mark.postgres
+async def test_two_senders_never_send_one_message_twice(postgres_url: str) -> None:
+    from tests.conftest import make_settings, wipe
+
+    async with Container.open(make_settings(postgres_url)) as container:
+        await wipe(container)
+        clock = FrozenClock(START)
+        for i in range(30):
+            await linked_participant(container, clock, user_id=6100 + i)
+        await _tick(container, clock)
+        at(clock, START + timedelta(weeks=3))
+        await _tick(container, clock)
+        notifier = FakeNotifier()
+        senders = [Sender(container.uow_factory, clock, notifier, batch=7) for _ in range(3)]
+        await asyncio.gather(*(s.drain() for s in senders))
+        keys = [m.key for m in notifier.sent]
+        assert len(keys) == 30 and len(set(keys)) == 30

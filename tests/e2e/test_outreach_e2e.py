@@ -30,7 +30,7 @@ def sender(h: Harness, clock: FrozenClock) -> Sender:
     return Sender(
         h.container.uow_factory,
         clock,
-        TelegramNotifier(h.container.telegram_bot(), h.container.i18n),
+        TelegramNotifier(h.container.telegram_bot(), h.container.i18n, h.container.limiter),
     )
 
 
@@ -262,3 +262,41 @@ async def test_cli_run_once_twice_sends_once(harness: Harness, sqlite_url: str) 
     faces = [m for m in await h.sandbox.bot_messages(user) if "🙁" in buttons(m)]
     assert len(faces) == 1
     assert "queued 0" in stdout and "sent 0" in stdout
+
+
+async def test_a_voice_note_reaches_the_team_who_can_listen_to_it(harness: Harness) -> None:
+    import httpx
+
+    h, user = harness, 7008
+    t = h.container.i18n.get("nl")
+    await onboard(h, user)
+    await h.sandbox.press(user, "💬 Ik wil iets vragen of zeggen")
+    await h.wait_text(user, t("Waarover gaat het?"))
+    await h.sandbox.press(user, t("Zorg of gezondheid"))
+    await h.wait_text(user, t("Schrijf je bericht hieronder."))
+    await h.sandbox.send_kind(user, "voice")
+    await h.wait_text(user, t("(je spraakbericht)"))
+    await h.sandbox.press(user, t("✅ Versturen"))
+    await h.wait_text(user, "Verstuurd naar")
+
+    async def relayed() -> Any:
+        found = await _flags(h, user)
+        assert len(found) == 1
+        return found[0]
+
+    flag = await eventually(relayed)
+    app = h.container.build_api(with_webhook=False)
+    auth = {"Authorization": f"Bearer {h.staff.token}"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api.test"
+    ) as api:
+        detail = (await api.get(f"/api/v1/flags/{flag.id}", headers=auth)).json()
+        [message] = detail["messages"]
+        assert message["media_kind"] == "voice"
+        media = await api.get(
+            f"/api/v1/flags/{flag.id}/messages/{message['id']}/media", headers=auth
+        )
+        assert media.status_code == 200 and media.headers["content-type"] == "audio/ogg"
+        assert media.content.startswith(b"OggS")
+        missing = await api.get(f"/api/v1/flags/{flag.id}/messages/{flag.id}/media", headers=auth)
+        assert missing.status_code == 404

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
-from wzt_bot.domain.ports import Clock, LanguageTools, UnitOfWorkFactory
+from wzt_bot.domain.ports import Clock, LanguageTools, TelegramFiles, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,3 +18,4 @@ class ApiContext:
     max_body_bytes: int = 1_000_000
     tz: tzinfo = UTC
     language_tools: LanguageTools | None = None
+    files: TelegramFiles | None = None

@@ -199,6 +199,10 @@ def crisis_text(t: Translator, *, team_online: bool, known: bool) -> str:
             )
         ),
     ]
+    if t.locale == "fr":  # the French-speaking services answer in French
+        parts.append(
+            t("In het Frans: Télé-Accueil 107, Centre de Prévention du Suicide 0800 32 123.")
+        )
     if known:
         parts.append(
             t("Ik heb je team meteen een dringend bericht gestuurd.")

@@ -250,6 +250,15 @@ class WebhookRelay(Protocol):
     async def post(self, message: OutboxMessage, url: str, secret: str) -> None: ...
 
 
+class TelegramFiles(Protocol):
+    """Downloads a file a participant sent (voice note, photo) from the Bot API.
+    Raises DomainError(NOT_FOUND) when Telegram no longer has it."""
+
+    async def fetch(self, file_id: str) -> tuple[bytes, str]:
+        """(content, media type)"""
+        ...
+
+
 class LanguageTools(Protocol):
     """Which language a participant wrote in, and (optionally) a machine translation."""
 

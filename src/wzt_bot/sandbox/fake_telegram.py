@@ -80,6 +80,16 @@ SENDING_METHODS = frozenset(
         "editMessageCaption",
     }
 )
+#: What downloads of participants' files contain: a recognisable header, nothing more.
+_FILE_BYTES: dict[str, bytes] = {
+    "voice": b"OggS\x00\x02" + bytes(58),
+    "photo": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(53) + b"\xff\xd9",
+    "document": b"%PDF-1.4\n%sandbox\n%%EOF\n",
+}
+_FILE_TYPES = {"voice": "audio/ogg", "photo": "image/jpeg", "document": "application/pdf"}
+_FILE_EXT = {"voice": "oga", "photo": "jpg", "document": "pdf"}
+_USER_FILE = re.compile(r"SANDBOX-(voice|photo|document)-(\d+)(?:-s)?")
+
 USER_KINDS = ("text", "sticker", "photo", "voice", "document", "video", "location", "contact")
 UPDATE_TYPES = frozenset(
     {
@@ -389,6 +399,7 @@ class FakeTelegram:
             "getChatMenuButton": self._m_get_chat_menu_button,
             "sendPhoto": self._m_send_photo,
             "sendDocument": self._m_send_document,
+            "getFile": self._m_get_file,
             "close": self._m_true,
             "logOut": self._m_true,
         }
@@ -947,6 +958,29 @@ class FakeTelegram:
 
     async def _m_true(self, p: Params) -> Any:
         return True
+
+    async def _m_get_file(self, p: Params) -> Any:
+        """Files participants sent (voice notes, photos, ...): a path to download them from."""
+        file_id = p.str_or_none("file_id") or ""
+        match = _USER_FILE.fullmatch(file_id)
+        if match is None:
+            raise bad_request("invalid file_id")
+        kind = match.group(1)
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"U{kind[:2]}{match.group(2)}",
+            "file_size": len(_FILE_BYTES.get(kind, b"")),
+            "file_path": f"{kind}/{file_id}.{_FILE_EXT.get(kind, 'bin')}",
+        }
+
+    async def _ep_file(self, request: Request) -> Response:
+        """`GET /file/bot<token>/<file_path>`, as the Bot API serves downloads."""
+        if str(request.path_params["token"]) != self.bot_token:
+            return JSONResponse({"ok": False, "error_code": 401}, status_code=401)
+        kind = str(request.path_params["path"]).split("/", 1)[0]
+        if kind not in _FILE_BYTES:
+            return JSONResponse({"ok": False, "error_code": 404}, status_code=404)
+        return Response(_FILE_BYTES[kind], media_type=_FILE_TYPES[kind])
 
     async def _m_get_me(self, p: Params) -> Any:
         return {
@@ -1808,6 +1842,7 @@ class FakeTelegram:
             Route("/", self._ep_index, methods=["GET"]),
             Route("/phone", self._ep_phone, methods=["GET"]),
             Route("/bot{token}/{method}", self._ep_bot, methods=["GET", "POST"]),
+            Route("/file/bot{token}/{path:path}", self._ep_file, methods=["GET"]),
             Route("/control/users", self._ep_users, methods=["GET", "POST"]),
             Route("/control/users/{user_id:int}/block", self._ep_block, methods=["POST"]),
             Route("/control/messages", self._ep_messages, methods=["POST"]),

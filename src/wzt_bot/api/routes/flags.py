@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from wzt_bot.api.auth import Ctx, CurrentStaff
 from wzt_bot.api.schemas import (
@@ -136,3 +136,25 @@ async def reply_to_flag(
         )
         await uow.commit()
     return ReplyOut(message_id=message.id, queued=queued)
+
+
+@router.get(
+    "/{flag_id}/messages/{message_id}/media",
+    response_class=Response,
+    responses={
+        200: {"content": {"audio/ogg": {}, "image/jpeg": {}}, "description": "The file"},
+        **AUTH,
+        **NOT_FOUND,
+    },
+)
+async def flag_media(
+    flag_id: uuid.UUID, message_id: uuid.UUID, ctx: Ctx, staff: CurrentStaff
+) -> Response:
+    """A voice note or photo the participant sent with this flag (fetched from Telegram)."""
+    async with ctx.uow_factory() as uow:
+        file_id = await svc.media_of(uow, ctx.clock, staff, flag_id, message_id)
+        await uow.commit()
+    if ctx.files is None:
+        raise HTTPException(503, "no Telegram token in this process: files cannot be fetched")
+    content, media_type = await ctx.files.fetch(file_id)
+    return Response(content, media_type=media_type, headers={"Cache-Control": "no-store"})

@@ -295,6 +295,18 @@ async def view_flag(uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.U
     return FlagView(flag=flag, messages=await uow.flags.messages(flag.id))
 
 
+async def media_of(
+    uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID, message_id: uuid.UUID
+) -> str:
+    """The Telegram file id of a voice note or photo in a flag's thread (audited)."""
+    flag = await _visible_flag(uow, staff, flag_id)
+    message = next((m for m in await uow.flags.messages(flag.id) if m.id == message_id), None)
+    if message is None or message.media_ref is None:
+        raise DomainError(ErrorCode.NOT_FOUND, entity="media")
+    await _staff_audit(uow, clock, staff, "flag.media", flag.participant_id)
+    return message.media_ref
+
+
 async def acknowledge(uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID) -> Flag:
     flag = await _visible_flag(uow, staff, flag_id)
     now = clock.now()
