@@ -300,3 +300,27 @@ async def test_a_voice_note_reaches_the_team_who_can_listen_to_it(harness: Harne
         assert media.content.startswith(b"OggS")
         missing = await api.get(f"/api/v1/flags/{flag.id}/messages/{flag.id}/media", headers=auth)
         assert missing.status_code == 404
+
+
+async def test_quiet_hours_over_the_wire(harness: Harness) -> None:
+    """Due on a Saturday evening after downtime: nothing until Monday 09:00, then once."""
+    h, user = harness, 7009
+    await onboard(h, user, consent=True)
+    due = await _due_clock(h, user)
+    saturday_night = due.now().astimezone(BRU)
+    saturday_night += timedelta(days=(5 - saturday_night.weekday()) % 7 + 7)
+    night = FrozenClock(saturday_night.replace(hour=21, minute=30))
+    await outreach_tick(h.container.uow_factory, night, BRU)
+    await sender(h, night).drain()
+    monday = FrozenClock(night.now().astimezone(BRU).replace(hour=9, minute=0) + timedelta(days=2))
+    sunday = FrozenClock(monday.now() - timedelta(days=1, hours=-3))  # Sunday 12:00
+    for clock in (sunday, monday, monday):
+        await outreach_tick(h.container.uow_factory, clock, BRU)
+        report = await sender(h, clock).drain()
+        if clock is sunday:
+            assert report.sent == 0
+    await wait_button(h, user, "🙁")
+    faces = [m for m in await h.sandbox.bot_messages(user) if "🙁" in buttons(m)]
+    assert len(faces) == 1
+    requests = [r for r in await h.sandbox.requests("sendMessage") if r.get("ok")]
+    assert requests, "sent over the wire"
