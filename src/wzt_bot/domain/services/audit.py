@@ -27,3 +27,35 @@ async def record(
             participant_id=participant_id,
         )
     )
+
+
+async def by_staff(
+    uow: UnitOfWork,
+    clock: Clock,
+    staff_id: uuid.UUID,
+    action: str,
+    participant_id: uuid.UUID | None,
+) -> None:
+    """A staff member read or changed (a participant's) data."""
+    await record(
+        uow,
+        clock,
+        actor_kind="staff",
+        actor_id=staff_id,
+        action=action,
+        participant_id=participant_id,
+    )
+
+
+async def by_participant(
+    uow: UnitOfWork, clock: Clock, participant_id: uuid.UUID, action: str
+) -> None:
+    """The participant acted on their own data."""
+    await record(
+        uow,
+        clock,
+        actor_kind="participant",
+        actor_id=participant_id,
+        action=action,
+        participant_id=participant_id,
+    )

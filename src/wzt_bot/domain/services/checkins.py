@@ -309,14 +309,7 @@ async def answer(
     checkin.status = CheckinStatus.ANSWERED
     checkin.answered_at = clock.now()
     await uow.checkins.update(checkin)
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="participant",
-        actor_id=participant.id,
-        action="checkin.answer",
-        participant_id=participant.id,
-    )
+    await audit.by_participant(uow, clock, participant.id, "checkin.answer")
     return checkin
 
 
@@ -418,14 +411,7 @@ async def set_preferences(
         participant.checkin_snooze_until = now + timedelta(weeks=snooze_weeks)
     participant.updated_at = now
     await uow.participants.update(participant)
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="participant",
-        actor_id=participant.id,
-        action="checkin.preferences",
-        participant_id=participant.id,
-    )
+    await audit.by_participant(uow, clock, participant.id, "checkin.preferences")
     await replan(uow, clock, tz, participant)
     return participant
 
@@ -437,12 +423,5 @@ async def history(
     uow: UnitOfWork, clock: Clock, staff: Staff, participant_id: uuid.UUID, *, limit: int = 100
 ) -> Sequence[Checkin]:
     participant = await visible_participant(uow, staff, participant_id)
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="staff",
-        actor_id=staff.id,
-        action="checkin.history",
-        participant_id=participant.id,
-    )
+    await audit.by_staff(uow, clock, staff.id, "checkin.history", participant.id)
     return await uow.checkins.latest_for(participant.id, limit)

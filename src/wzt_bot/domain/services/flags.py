@@ -120,7 +120,7 @@ async def raise_flag(
         await uow.flags.add(flag)
     if words:
         await _add_message(uow, clock, flag, author, str(participant.id), words)
-    await audit.record(
+    await audit.record(  # the participant, or the system on their behalf
         uow,
         clock,
         actor_kind=author.value,
@@ -207,14 +207,7 @@ async def crisis_was_misunderstood(
         "participant",
         Words(text="De deelnemer zegt: ik ben oké, dit was verkeerd begrepen."),
     )
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="participant",
-        actor_id=participant.id,
-        action="flag.crisis.misunderstood",
-        participant_id=participant.id,
-    )
+    await audit.by_participant(uow, clock, participant.id, "flag.crisis.misunderstood")
     return flag
 
 
@@ -247,19 +240,6 @@ async def _visible_flag(uow: UnitOfWork, staff: Staff, flag_id: uuid.UUID) -> Fl
     return flag
 
 
-async def _staff_audit(
-    uow: UnitOfWork, clock: Clock, staff: Staff, action: str, participant_id: uuid.UUID | None
-) -> None:
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="staff",
-        actor_id=staff.id,
-        action=action,
-        participant_id=participant_id,
-    )
-
-
 async def search_flags(
     uow: UnitOfWork,
     clock: Clock,
@@ -285,13 +265,13 @@ async def search_flags(
     )
     flags, total = await uow.flags.search(scoped, offset=offset, limit=limit)
     for participant_id in {f.participant_id for f in flags}:
-        await _staff_audit(uow, clock, staff, "flag.list", participant_id)
+        await audit.by_staff(uow, clock, staff.id, "flag.list", participant_id)
     return flags, total
 
 
 async def view_flag(uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID) -> FlagView:
     flag = await _visible_flag(uow, staff, flag_id)
-    await _staff_audit(uow, clock, staff, "flag.read", flag.participant_id)
+    await audit.by_staff(uow, clock, staff.id, "flag.read", flag.participant_id)
     return FlagView(flag=flag, messages=await uow.flags.messages(flag.id))
 
 
@@ -303,7 +283,7 @@ async def media_of(
     message = next((m for m in await uow.flags.messages(flag.id) if m.id == message_id), None)
     if message is None or message.media_ref is None:
         raise DomainError(ErrorCode.NOT_FOUND, entity="media")
-    await _staff_audit(uow, clock, staff, "flag.media", flag.participant_id)
+    await audit.by_staff(uow, clock, staff.id, "flag.media", flag.participant_id)
     return message.media_ref
 
 
@@ -317,7 +297,7 @@ async def acknowledge(uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid
             flag.assignee_id = staff.id
         flag.updated_at = now
         await uow.flags.update(flag)
-    await _staff_audit(uow, clock, staff, "flag.acknowledge", flag.participant_id)
+    await audit.by_staff(uow, clock, staff.id, "flag.acknowledge", flag.participant_id)
     return flag
 
 
@@ -364,7 +344,7 @@ async def reply(
                 "translation": translation,
             },
         )
-    await _staff_audit(uow, clock, staff, "flag.reply", flag.participant_id)
+    await audit.by_staff(uow, clock, staff.id, "flag.reply", flag.participant_id)
     return message, queued
 
 
@@ -400,5 +380,5 @@ async def resolve(
         await outbox.webhook_event(
             uow, clock, settings, flag.team_id, event="flag.resolved", body=outbox.flag_body(flag)
         )
-    await _staff_audit(uow, clock, staff, "flag.resolve", flag.participant_id)
+    await audit.by_staff(uow, clock, staff.id, "flag.resolve", flag.participant_id)
     return flag

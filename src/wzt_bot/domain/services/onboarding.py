@@ -43,18 +43,6 @@ def pick_locale(choice: str | None, telegram_language: str | None, default: str)
     return default if default in SUPPORTED_LOCALES else "nl"
 
 
-async def _audit(uow: UnitOfWork, clock: Clock, participant: Participant, action: str) -> None:
-    """The participant acted on their own data."""
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="participant",
-        actor_id=participant.id,
-        action=action,
-        participant_id=participant.id,
-    )
-
-
 async def redeem_invite(
     uow: UnitOfWork, clock: Clock, *, telegram_user_id: int, chat_id: int, code: str
 ) -> LinkedParticipant:
@@ -100,7 +88,7 @@ async def redeem_invite(
     participant.unreachable = False
     participant.updated_at = now
     await uow.participants.update(participant)
-    await _audit(uow, clock, participant, "telegram.link")
+    await audit.by_participant(uow, clock, participant.id, "telegram.link")
     return LinkedParticipant(participant=participant, link=link)
 
 
@@ -116,7 +104,7 @@ async def set_locale(
     participant.locale = locale
     participant.updated_at = clock.now()
     await uow.participants.update(participant)
-    await _audit(uow, clock, participant, "participant.locale")
+    await audit.by_participant(uow, clock, participant.id, "participant.locale")
     return participant
 
 
@@ -143,7 +131,9 @@ async def record_consent(
         participant.onboarded_at = now
     participant.updated_at = now
     await uow.participants.update(participant)
-    await _audit(uow, clock, participant, f"consent.{kind.value}.{'yes' if granted else 'no'}")
+    await audit.by_participant(
+        uow, clock, participant.id, f"consent.{kind.value}.{'yes' if granted else 'no'}"
+    )
     return consent
 
 
@@ -155,7 +145,9 @@ async def set_proactive_paused(
     await uow.participants.update(participant)
     if paused:
         await uow.checkins.cancel_scheduled(participant.id)
-    await _audit(uow, clock, participant, "proactive.pause" if paused else "proactive.resume")
+    await audit.by_participant(
+        uow, clock, participant.id, "proactive.pause" if paused else "proactive.resume"
+    )
     return participant
 
 
@@ -170,7 +162,7 @@ async def mark_unreachable(uow: UnitOfWork, clock: Clock, telegram_user_id: int)
     await uow.participants.update(participant)
     await uow.outbox.cancel_for_participant(participant.id, clock.now())
     await uow.checkins.cancel_scheduled(participant.id)
-    await _audit(uow, clock, participant, "telegram.unreachable")
+    await audit.by_participant(uow, clock, participant.id, "telegram.unreachable")
     await flags.raise_flag(
         uow,
         clock,

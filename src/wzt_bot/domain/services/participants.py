@@ -57,20 +57,6 @@ def _require_reader(staff: Staff) -> None:
         raise DomainError(ErrorCode.FORBIDDEN, role=staff.role.value)
 
 
-async def _audit(
-    uow: UnitOfWork, clock: Clock, staff: Staff, action: str, participant_id: uuid.UUID | None
-) -> None:
-    """A staff member read or changed a participant's data."""
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="staff",
-        actor_id=staff.id,
-        action=action,
-        participant_id=participant_id,
-    )
-
-
 async def visible_participant(
     uow: UnitOfWork, staff: Staff, participant_id: uuid.UUID
 ) -> Participant:
@@ -117,7 +103,7 @@ async def create_participant(
         id=new_id(), team_id=team_id, display_name=display_name, created_at=now, updated_at=now
     )
     await uow.participants.add(participant)
-    await _audit(uow, clock, staff, "participant.create", participant.id)
+    await audit.by_staff(uow, clock, staff.id, "participant.create", participant.id)
     return await _issue_invite(uow, clock, participant)
 
 
@@ -125,7 +111,7 @@ async def reissue_invite(
     uow: UnitOfWork, clock: Clock, staff: Staff, participant_id: uuid.UUID
 ) -> IssuedInvite:
     participant = await visible_participant(uow, staff, participant_id)
-    await _audit(uow, clock, staff, "participant.invite", participant.id)
+    await audit.by_staff(uow, clock, staff.id, "participant.invite", participant.id)
     return await _issue_invite(uow, clock, participant)
 
 
@@ -138,7 +124,7 @@ async def view_participant(
     action: str = "participant.read",
 ) -> ParticipantView:
     participant = await visible_participant(uow, staff, participant_id)
-    await _audit(uow, clock, staff, action, participant.id)
+    await audit.by_staff(uow, clock, staff.id, action, participant.id)
     invites = await uow.invites.active_for(participant.id)
     now = clock.now()
     return ParticipantView(
@@ -157,5 +143,5 @@ async def list_participants(
         visible_team_ids(staff), offset=offset, limit=limit
     )
     for participant in items:
-        await _audit(uow, clock, staff, "participant.list", participant.id)
+        await audit.by_staff(uow, clock, staff.id, "participant.list", participant.id)
     return items, total

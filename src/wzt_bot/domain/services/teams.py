@@ -33,12 +33,6 @@ def _team_visible(staff: Staff, team_id: uuid.UUID) -> None:
         raise DomainError(ErrorCode.NOT_FOUND, entity="team")
 
 
-async def _audit(uow: UnitOfWork, clock: Clock, staff: Staff, action: str) -> None:
-    await audit.record(
-        uow, clock, actor_kind="staff", actor_id=staff.id, action=action, participant_id=None
-    )
-
-
 async def read_settings(
     uow: UnitOfWork, staff: Staff, team_id: uuid.UUID
 ) -> tuple[TeamSettings, bool]:
@@ -88,7 +82,7 @@ async def save_settings(
     await uow.teams.save_settings(team_id, settings)
     if webhook_secret is not None:
         await uow.teams.set_webhook_secret(team_id, webhook_secret)
-    await _audit(uow, clock, staff, f"team.settings:{team_id}")
+    await audit.by_staff(uow, clock, staff.id, f"team.settings:{team_id}", None)
     return settings
 
 
@@ -100,7 +94,7 @@ async def set_availability(
     if function is not None:
         staff.function = function
     await uow.staff.update(staff)
-    await _audit(uow, clock, staff, "staff.away" if away else "staff.back")
+    await audit.by_staff(uow, clock, staff.id, "staff.away" if away else "staff.back", None)
     return staff
 
 
@@ -120,14 +114,7 @@ async def set_contacts(
     participant.backup_contact_id = backup_contact_id
     participant.updated_at = clock.now()
     await uow.participants.update(participant)
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="staff",
-        actor_id=staff.id,
-        action="participant.contacts",
-        participant_id=participant.id,
-    )
+    await audit.by_staff(uow, clock, staff.id, "participant.contacts", participant.id)
     return participant
 
 
@@ -149,14 +136,7 @@ async def set_trajectory(
     participant.stage_changed_at = stage_changed_at
     participant.updated_at = clock.now()
     await uow.participants.update(participant)
-    await audit.record(
-        uow,
-        clock,
-        actor_kind="staff",
-        actor_id=staff.id,
-        action="participant.trajectory",
-        participant_id=participant.id,
-    )
+    await audit.by_staff(uow, clock, staff.id, "participant.trajectory", participant.id)
     await checkins.replan(uow, clock, tz, participant)
     return participant
 
@@ -185,7 +165,7 @@ async def retry_delivery(
     retried = await uow.outbox.retry(delivery_id, now, now + WEBHOOK_RETRY_WINDOW)
     if not retried:
         raise DomainError(ErrorCode.INVALID, field="status", reason="only dead deliveries")
-    await _audit(uow, clock, staff, f"webhook.retry:{delivery_id}")
+    await audit.by_staff(uow, clock, staff.id, f"webhook.retry:{delivery_id}", None)
     return retried
 
 
@@ -198,5 +178,5 @@ async def set_network_checkins(
     if await uow.networks.get(network_id) is None:
         raise DomainError(ErrorCode.NOT_FOUND, entity="network")
     await uow.networks.save_checkin_settings(network_id, values)
-    await _audit(uow, clock, staff, f"network.checkins:{network_id}")
+    await audit.by_staff(uow, clock, staff.id, f"network.checkins:{network_id}", None)
     return values
