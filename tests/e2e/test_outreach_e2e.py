@@ -324,3 +324,66 @@ async def test_quiet_hours_over_the_wire(harness: Harness) -> None:
     assert len(faces) == 1
     requests = [r for r in await h.sandbox.requests("sendMessage") if r.get("ok")]
     assert requests, "sent over the wire"
+
+
+async def test_the_participant_chooses_when_and_how_often(harness: Harness) -> None:
+    h, user = harness, 7010
+    t = h.container.i18n.get("nl")
+    await onboard(h, user, consent=True)
+    await h.sandbox.press(user, "🔒 Mijn gegevens")
+    await wait_button(h, user, "⚙️ " + t("Wanneer en hoe vaak"))
+    await h.sandbox.press(user, "⚙️ " + t("Wanneer en hoe vaak"))
+    await h.wait_text(user, t("Zo stuur ik je berichten:"))
+    await h.sandbox.press(user, t("📅 Kies een dag"))
+    await wait_button(h, user, t("Dinsdag"))
+    await h.sandbox.press(user, t("Dinsdag"))
+    await h.wait_text(user, t("• Dag: {day}", day=t("Dinsdag")))
+    await wait_button(h, user, t("🕐 Kies een moment"))
+    await h.sandbox.press(user, t("🕐 Kies een moment"))
+    await wait_button(h, user, t("'s Namiddags"))
+    await h.sandbox.press(user, t("'s Namiddags"))
+    await h.wait_text(user, t("• Moment: {part}", part=t("'s Namiddags")))
+    await wait_button(h, user, t("⏸️ Even niet"))
+    await wait_button(h, user, t("Minder vaak"))
+    await h.sandbox.press(user, t("Minder vaak"))
+    await h.wait_text(user, t("• Minder vaak dan normaal"))
+
+    async def planned() -> Any:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None and participant.checkin_less_often
+            found = [
+                c
+                for c in await uow.checkins.latest_for(participant.id, 5)
+                if c.status is CheckinStatus.SCHEDULED
+            ]
+        assert len(found) == 1
+        return found[0]
+
+    checkin = await eventually(planned)
+    local = checkin.due_at.astimezone(BRU)
+    assert local.weekday() == 1 and local.hour == 14  # Tuesday afternoon
+    assert local - datetime.now(BRU) > timedelta(weeks=3)  # every 4 weeks instead of 2
+
+    await wait_button(h, user, t("⏸️ Even niet"))
+    await h.sandbox.press(user, t("⏸️ Even niet"))
+    await wait_button(h, user, t("4 weken"))
+    await h.sandbox.press(user, t("4 weken"))
+    await h.wait_text(user, t("Oké. Ik laat je even met rust. Je kan me altijd zelf iets sturen."))
+    await wait_button(h, user, t("🛑 Geen berichten meer"))
+    await h.sandbox.press(user, t("🛑 Geen berichten meer"))
+    await h.wait_text(user, t("Wil je later weer berichten? Stuur dan /start."))
+
+    async def stopped() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None and participant.proactive_paused
+            scheduled = [
+                c
+                for c in await uow.checkins.latest_for(participant.id, 5)
+                if c.status is CheckinStatus.SCHEDULED
+            ]
+        assert scheduled == []
+
+    await eventually(stopped)
+    assert await h.sandbox.unanswered_callbacks() == 0
