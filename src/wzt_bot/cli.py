@@ -66,7 +66,8 @@ def _serve(parts: set[str]) -> None:
     from wzt_bot.wiring import Container, run_parts
 
     settings = load_settings()
-    needs_token = "bot" in parts or (
+    # The scheduler sends the outbox (check-ins, replies, notices) through the Bot API.
+    needs_token = bool({"bot", "scheduler"} & parts) or (
         "api" in parts and (settings.webhook_url or not settings.bot_username)
     )
     if needs_token and settings.bot_token is None:

@@ -79,6 +79,21 @@ class Settings(BaseSettings):
         None, description="Folder with the translation catalogs; ./locales of the source tree."
     )
 
+    @field_validator(
+        "bot_token",
+        "webhook_secret",
+        "translate_api_key",
+        "redis_url",
+        "webhook_url",
+        "translate_url",
+        "bot_username",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`WZT_BOT_TOKEN=` (as in .env.example) means "not set", not an empty token."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:

@@ -71,3 +71,14 @@ def test_placeholder_secret_is_refused(tmp_path: Path) -> None:
     result = _cli(tmp_path, "migrate", WZT_SECRET_KEY="changeme")
     assert result.returncode == 2
     assert "WZT_SECRET_KEY" in result.stderr or "placeholder" in result.stderr
+
+
+def test_jobs_and_scheduler_need_a_token_and_a_clear_time(tmp_path: Path) -> None:
+    env = {"WZT_BOT_TOKEN": ""}
+    for args in (("scheduler",), ("jobs", "run-once")):
+        result = _cli(tmp_path, *args, **env)
+        assert result.returncode == 2 and "WZT_BOT_TOKEN" in result.stderr, args
+    for bad in ("tomorrow", "2026-11-30T10:00:00"):
+        result = _cli(tmp_path, "jobs", "run-once", "--now", bad, WZT_BOT_TOKEN="1:x")
+        assert result.returncode == 2, bad
+        assert "ISO 8601" in result.stderr or "offset" in result.stderr
