@@ -246,6 +246,8 @@ def jobs_run_once(
     async def main() -> None:
         clock: Clock = FrozenClock(moment) if moment else SystemClock()
         async with Container.open(settings, clock=clock) as container:
+            typer.echo(f"running every due job as if it were {clock.now().isoformat()}")
+            sys.stdout.flush()
             tick, delivered = await run_jobs_once(container)
         typer.echo(
             f"planned {tick.planned}, queued {tick.queued}, reminders {tick.reminders}, "
