@@ -326,14 +326,6 @@ async def run_scheduler(container: Container, stop: asyncio.Event) -> None:
         scheduler.shutdown(wait=False)
 
 
-async def _only_uncertain(sender: Sender) -> bool:
-    """Nothing left but messages on the wire of a sender that died: they wait to become
-    uncertain (never resent) and need not hold up this run."""
-    async with sender.uow_factory() as uow:
-        counts = await uow.outbox.counts()
-    return counts.get("claimed", 0) == 0
-
-
 async def run_jobs_once(container: Container) -> tuple[OutreachReport, DeliveryReport]:
     """Every due job once, at the container clock's time, and deliver what they queued.
     The sender starts on the first batch while the tick queues the rest."""
@@ -352,13 +344,12 @@ async def run_jobs_once(container: Container) -> tuple[OutreachReport, DeliveryR
             await asyncio.sleep(0.1)
             continue
         delivered.add(await sender.drain())
-        # Claims of a sender that died (a crash, a kill) come free after their lease.
-        if await sender.waiting_claims() == 0:
+        # Claims of a sender that died (a crash, a kill) come free after their lease; its
+        # messages that were on the wire become uncertain and are never sent again.
+        await sender.expire_claims()
+        if await sender.claimed() == 0:
             break
         await asyncio.sleep(1.0)
-        released, _ = await sender.expire_claims()
-        if released == 0 and await sender.waiting_claims() and await _only_uncertain(sender):
-            break
     return tick.result(), delivered
 
 

@@ -149,11 +149,11 @@ class Sender:
             await uow.commit()
         return expired
 
-    async def waiting_claims(self) -> int:
-        """Messages claimed or on the wire (by this or another sender)."""
+    async def claimed(self) -> int:
+        """Messages claimed but not on the wire yet (by this or another sender)."""
         async with self.uow_factory() as uow:
             counts = await uow.outbox.counts()
-        return counts.get(OutboxStatus.CLAIMED.value, 0) + counts.get(OutboxStatus.SENDING.value, 0)
+        return counts.get(OutboxStatus.CLAIMED.value, 0)
 
     async def run(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
         """Deliver continuously until `stop` is set."""
