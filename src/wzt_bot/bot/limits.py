@@ -58,6 +58,17 @@ class RateLimiter(Protocol):
 
 BlockedCallback = Callable[[int], Awaitable[None]]
 
+#: aiogram parses every Bot API answer as `Response[method.__returning__]`. pydantic keeps
+#: parametrised generic models only weakly, so without a strong reference each such class
+#: (schema, validator and all) is built again after the garbage collector freed it, which it
+#: does again and again under load. One class per result type, kept for the process' life.
+_RESPONSE_TYPES: dict[Any, Any] = {}
+
+
+def _keep_response_type(returning: Any) -> None:
+    if returning not in _RESPONSE_TYPES:
+        _RESPONSE_TYPES[returning] = Response[returning]
+
 
 class TelegramLimitsMiddleware(BaseRequestMiddleware):
     """Every Bot API call of this process passes here.
@@ -90,6 +101,7 @@ class TelegramLimitsMiddleware(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         api_method = method.__api_method__
+        _keep_response_type(method.__returning__)
         chat_id: Any = getattr(method, "chat_id", None)
         throttled = api_method in SENDING_METHODS
         paced = PACED.get()

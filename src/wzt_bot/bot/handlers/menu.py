@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.filters import private_callback, private_message
 from wzt_bot.bot.handlers.commands import answer_stranger
 from wzt_bot.bot.handlers.outreach import start_checkin
 from wzt_bot.bot.outreach_texts import CheckinSettingsCb
@@ -56,16 +57,18 @@ def contact_keyboard(t: Translator, source: str) -> InlineKeyboardMarkup:
 
 def build_menu_router(i18n: I18n) -> Router:
     router = Router(name="menu")
-    router.message.filter(F.chat.type == "private")  # never show personal data in a group
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.filter(private_message)  # never show personal data in a group
+    router.callback_query.filter(private_callback)
     lookup = menu_lookup(i18n)
 
-    def menu_item(message: Message) -> dict[str, MenuItem] | bool:
-        text = (message.text or "").strip()
+    async def menu_item(message: Message) -> dict[str, MenuItem] | bool:
+        if not message.text:
+            return False
+        text = message.text.strip()
         item = lookup.get(text) or lookup.get(text.casefold())
         return {"item": item} if item else False
 
-    @router.message(F.text, menu_item)
+    @router.message(menu_item)
     async def on_menu_item(
         message: Message,
         item: MenuItem,
