@@ -116,7 +116,7 @@ class Container:
             settings=settings,
             clock=clock or SystemClock(),
             engine=engine,
-            uow_factory=SqlUnitOfWorkFactory(build_sessionmaker(engine), keyring),
+            uow_factory=SqlUnitOfWorkFactory(engine, build_sessionmaker(engine), keyring),
             i18n=I18n(settings.locales_dir, default_locale=settings.default_locale),
             redis=redis,
             limiter=limiter,

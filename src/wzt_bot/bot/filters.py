@@ -18,3 +18,12 @@ async def private_message(message: Message) -> bool:
 async def private_callback(callback: CallbackQuery) -> bool:
     """A button pressed under a message in a one-to-one chat."""
     return callback.message is not None and callback.message.chat.type == "private"
+
+
+async def private_command(message: Message) -> bool:
+    """A one-to-one message that can be a command ("/..."): the other messages skip the
+    command filters (each parses the text) altogether."""
+    if message.chat.type != "private":
+        return False
+    text = message.text or message.caption
+    return text is not None and text.startswith("/")

@@ -13,6 +13,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolResetState
+
+from wzt_bot.db.sqlite_driver import one_hop_dbapi
 
 SQLITE_POOL_SIZE = 4
 
@@ -33,10 +36,13 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         # SQLite has one writer at a time: a few steady connections (no overflow connections
         # opened and closed under load) keep lock waits short.
+        # The pool's rollback-on-return is done by `_sqlite_reset` below, only when needed.
         kwargs |= {
             "connect_args": {"timeout": 30},
             "pool_size": SQLITE_POOL_SIZE,
             "max_overflow": 0,
+            "pool_reset_on_return": None,
+            "module": one_hop_dbapi(),  # one trip to aiosqlite's thread per statement
         }
     else:
         # No pre-ping (a round trip per checkout): a dropped connection raises once, SQLAlchemy
@@ -54,7 +60,24 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        @event.listens_for(engine.sync_engine, "reset")
+        def _sqlite_reset(dbapi_conn: Any, _record: Any, state: PoolResetState) -> None:
+            # A connection back in the pool must not keep a transaction open. Every unit of work
+            # ends its own (commit, or rollback when closed); the pool's unconditional rollback
+            # would cost a round trip through aiosqlite's thread per unit of work, so roll back
+            # only when SQLite says a transaction is still open.
+            if state.asyncio_safe and not state.terminate_only and _in_transaction(dbapi_conn):
+                dbapi_conn.rollback()
+
     return engine
+
+
+def _in_transaction(dbapi_conn: Any) -> bool:
+    """SQLite's own flag, read without a round trip (True when it cannot be read)."""
+    try:
+        return bool(dbapi_conn.driver_connection._conn.in_transaction)
+    except Exception:
+        return True
 
 
 def build_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wzt_bot.crypto import Keyring
-from wzt_bot.db.repositories import _participant
+from wzt_bot.db.repositories import Database, _participant, _Repo
 from wzt_bot.db.tables import (
     CheckinRow,
     FlagMessageRow,
@@ -51,9 +50,9 @@ from wzt_bot.domain.ports import FlagFilter
 _ORM = {"synchronize_session": False}
 
 
-class _Encrypted:
-    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
-        self.s = session
+class _Encrypted(_Repo):
+    def __init__(self, db: Database, keyring: Keyring) -> None:
+        super().__init__(db)
         self.keyring = keyring
 
     def _seal(self, row_id: uuid.UUID, data: dict[str, Any]) -> tuple[bytes, str]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import structlog
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wzt_bot.crypto import Keyring, UnknownKeyError
 from wzt_bot.db.tables import (
@@ -49,9 +49,30 @@ from wzt_bot.domain.policies.team import TeamSettings
 log = structlog.get_logger(__name__)
 
 
+class Database(Protocol):
+    """What a repository works on: the unit of work's connection, and its ORM session."""
+
+    @property
+    def connection(self) -> AsyncConnection: ...
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+
 class _Repo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.s = session
+    """`c`: Core statements on the connection (the hot path, no ORM session needed);
+    `s`: the ORM session, opened by the unit of work on first use, same transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @property
+    def s(self) -> AsyncSession:
+        return self._db.session
+
+    @property
+    def c(self) -> AsyncConnection:
+        return self._db.connection
 
 
 class SqlNetworkRepository(_Repo):
@@ -84,8 +105,8 @@ class SqlNetworkRepository(_Repo):
 
 
 class SqlTeamRepository(_Repo):
-    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
-        super().__init__(session)
+    def __init__(self, db: Database, keyring: Keyring) -> None:
+        super().__init__(db)
         self.keyring = keyring
 
     async def add(self, team: Team) -> None:
@@ -237,6 +258,12 @@ def participant_values(participant: Participant) -> dict[str, Any]:
 _PARTICIPANTS = cast("Table", ParticipantRow.__table__)
 _LINKS = cast("Table", TelegramLinkRow.__table__)
 _UPDATES = cast("Table", TelegramUpdateRow.__table__)
+_CONSENTS = cast("Table", ConsentRow.__table__)
+_CONSENTS_OF_PARTICIPANT = (
+    select(*_CONSENTS.c)
+    .where(_CONSENTS.c.participant_id == bindparam("participant_id"))
+    .order_by(_CONSENTS.c.recorded_at.desc())
+)
 _PARTICIPANT_BY_TELEGRAM_USER = (
     select(*_PARTICIPANTS.c)
     .join_from(_PARTICIPANTS, _LINKS, _LINKS.c.participant_id == _PARTICIPANTS.c.id)
@@ -277,11 +304,8 @@ class SqlParticipantRepository(_Repo):
         return _participant(row) if row else None
 
     async def get_by_telegram_user(self, telegram_user_id: int) -> Participant | None:
-        # On the session's connection (same transaction), past the ORM layer: the hot path.
-        connection = await self.s.connection()
-        result = await connection.execute(
-            _PARTICIPANT_BY_TELEGRAM_USER, {"user_id": telegram_user_id}
-        )
+        # Core on the unit of work's connection, past the ORM layer: the hot path.
+        result = await self.c.execute(_PARTICIPANT_BY_TELEGRAM_USER, {"user_id": telegram_user_id})
         row = result.first()
         return _participant(row) if row else None  # type: ignore[arg-type]
 
@@ -456,11 +480,8 @@ class SqlConsentRepository(_Repo):
         await self.s.flush()
 
     async def latest_for(self, participant_id: uuid.UUID) -> Sequence[Consent]:
-        rows = await self.s.scalars(
-            select(ConsentRow)
-            .where(ConsentRow.participant_id == participant_id)
-            .order_by(ConsentRow.recorded_at.desc())
-        )
+        # Core on the connection: "Mijn gegevens" reads this on every press.
+        rows = await self.c.execute(_CONSENTS_OF_PARTICIPANT, {"participant_id": participant_id})
         latest: dict[str, Consent] = {}
         for r in rows:
             latest.setdefault(
@@ -511,8 +532,10 @@ class SqlAuditRepository(_Repo):
 
 
 class SqlUpdateInbox(_Repo):
-    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
-        super().__init__(session)
+    """All Core, on the unit of work's connection: no ORM session for the inbox."""
+
+    def __init__(self, db: Database, keyring: Keyring) -> None:
+        super().__init__(db)
         self.keyring = keyring
 
     @staticmethod
@@ -520,7 +543,7 @@ class SqlUpdateInbox(_Repo):
         return b"update:" + str(update_id).encode()
 
     def _dialect(self) -> str:
-        return "postgresql" if self.s.get_bind().dialect.name == "postgresql" else "sqlite"
+        return "postgresql" if self.c.dialect.name == "postgresql" else "sqlite"
 
     def _insert(self) -> Any:
         """INSERT with ON CONFLICT support for the session's database."""
@@ -528,7 +551,7 @@ class SqlUpdateInbox(_Repo):
 
     async def store(self, update_id: int, payload: str, received_at: datetime) -> bool:
         ct, key_id = self.keyring.encrypt(payload, context=self._context(update_id))
-        inserted = await self.s.scalar(
+        result = await self.c.execute(
             self._insert()
             .values(
                 update_id=update_id,
@@ -541,23 +564,22 @@ class SqlUpdateInbox(_Repo):
             .on_conflict_do_nothing(index_elements=["update_id"])
             .returning(TelegramUpdateRow.update_id)
         )
-        return inserted is not None
+        return result.first() is not None
 
     async def claim(self, update_id: int, at: datetime) -> bool:
-        connection = await self.s.connection()
-        result = await connection.execute(
-            _CLAIM_UPDATE[connection.dialect.name], {"update_id": update_id, "at": at}
+        result = await self.c.execute(
+            _CLAIM_UPDATE[self._dialect()], {"update_id": update_id, "at": at}
         )
         return result.first() is not None
 
     async def recorded(self, update_ids: Sequence[int]) -> set[int]:
-        rows = await self.s.scalars(
-            select(TelegramUpdateRow.update_id).where(TelegramUpdateRow.update_id.in_(update_ids))
+        rows = await self.c.execute(
+            select(_UPDATES.c.update_id).where(_UPDATES.c.update_id.in_(update_ids))
         )
-        return set(rows)
+        return set(rows.scalars())
 
     async def mark_done(self, update_id: int, at: datetime) -> None:
-        await self.s.execute(
+        await self.c.execute(
             update(TelegramUpdateRow)
             .where(TelegramUpdateRow.update_id == update_id)
             .values(status="done", processed_at=at, payload_ct=None, key_id=None)
@@ -566,7 +588,7 @@ class SqlUpdateInbox(_Repo):
     async def record_failed(self, update_id: int, payload: str, at: datetime) -> None:
         ct, key_id = self.keyring.encrypt(payload, context=self._context(update_id))
         failed = {"status": "failed", "processed_at": at, "payload_ct": ct, "key_id": key_id}
-        await self.s.execute(
+        await self.c.execute(
             self._insert()
             .values(update_id=update_id, received_at=at, claimed_at=at, **failed)
             .on_conflict_do_update(index_elements=["update_id"], set_=failed)

@@ -1,11 +1,11 @@
-"""The unit of work: one session and one transaction, owned by the edge that opens it."""
+"""The unit of work: one connection and one transaction, owned by the edge that opens it."""
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from wzt_bot.crypto import Keyring
 from wzt_bot.db.outreach import SqlCheckinRepository, SqlFlagRepository, SqlOutbox
@@ -29,11 +29,25 @@ _NEEDS_KEYRING: frozenset[type] = frozenset(
 
 
 class SqlUnitOfWork:
-    """Repositories are made on first use: most updates touch only one or two of them."""
+    """A pooled connection, and an ORM session on it only when a repository needs one.
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], keyring: Keyring) -> None:
+    The per-update hot path (who is this participant, their consents, record the update as
+    handled) runs Core statements on the connection; the ORM session (made on first use,
+    bound to the same connection) joins the same transaction, so a commit commits both and a
+    rollback rolls back both. Repositories are made on first use: most updates touch only one
+    or two of them.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        keyring: Keyring,
+    ) -> None:
+        self._engine = engine
         self._sessionmaker = sessionmaker
         self._keyring = keyring
+        self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
         self._repos: dict[type, Any] = {}
 
@@ -41,9 +55,9 @@ class SqlUnitOfWork:
         repo = self._repos.get(cls)
         if repo is None:
             repo = self._repos[cls] = (
-                cls(self.session, self._keyring)  # type: ignore[call-arg]
+                cls(self, self._keyring)  # type: ignore[call-arg]
                 if cls in _NEEDS_KEYRING
-                else cls(self.session)  # type: ignore[call-arg]
+                else cls(self)  # type: ignore[call-arg]
             )
         return cast("R", repo)
 
@@ -100,7 +114,8 @@ class SqlUnitOfWork:
         return self._repo(SqlOutbox)
 
     async def __aenter__(self) -> Self:
-        self._session = self._sessionmaker()
+        self._connection = await self._engine.connect()
+        self._session = None
         self._repos.clear()
         return self
 
@@ -110,30 +125,56 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._session is not None
+        connection = self.connection
         try:
             if exc_type is not None:
-                await self._session.rollback()
+                await self.rollback()
         finally:
-            await self._session.close()
-            self._session = None
+            try:
+                if self._session is not None:
+                    await self._session.close()
+            finally:
+                self._session = None
+                self._connection = None
+                await connection.close()  # anything not committed is rolled back
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """The unit of work's connection: Core statements in its transaction."""
+        assert self._connection is not None, "unit of work is not open"
+        return self._connection
 
     @property
     def session(self) -> AsyncSession:
-        assert self._session is not None, "unit of work is not open"
+        """The ORM session, on the same connection and in the same transaction."""
+        if self._session is None:
+            # Joins the connection's transaction if one is begun (see `commit`).
+            self._session = self._sessionmaker(bind=self.connection)
         return self._session
 
     async def commit(self) -> None:
-        await self.session.commit()
+        if self._session is not None:
+            # Flushes; commits the transaction when the session began it, else leaves it to
+            # the connection below (a session joining a begun transaction never commits it).
+            await self._session.commit()
+        await self.connection.commit()
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        if self._session is not None:
+            await self._session.rollback()
+        await self.connection.rollback()
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], keyring: Keyring) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        keyring: Keyring,
+    ) -> None:
+        self.engine = engine
         self.sessionmaker = sessionmaker
         self.keyring = keyring
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessionmaker, self.keyring)
+        return SqlUnitOfWork(self.engine, self.sessionmaker, self.keyring)

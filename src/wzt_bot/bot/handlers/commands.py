@@ -8,7 +8,7 @@ from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from wzt_bot.bot.context import BotContext
-from wzt_bot.bot.filters import private_message
+from wzt_bot.bot.filters import private_command
 from wzt_bot.bot.texts import help_text, main_menu, no_code_text, stop_text, throttled_text
 from wzt_bot.dialogs.states import LanguageSG, OnboardingSG
 from wzt_bot.domain.errors import DomainError, ErrorCode
@@ -136,7 +136,7 @@ async def cmd_stop(
 
 def build_router() -> Router:
     router = Router(name="commands")
-    router.message.filter(private_message)
+    router.message.filter(private_command)  # the rest skips the command filters
     router.message.register(cmd_start_code, CommandStart(deep_link=True))
     router.message.register(cmd_start, CommandStart())
     router.message.register(cmd_menu, Command("menu"))
