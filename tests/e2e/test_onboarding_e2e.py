@@ -114,15 +114,16 @@ async def test_menu_items_are_never_dead(harness: Harness) -> None:
     h, user = harness, 3001
     t = h.container.i18n.get("nl")
     await onboard(h, user)
-    for label in ("📋 Mijn plan", "📣 Klacht"):
-        await h.sandbox.press(user, label)
-        await h.wait_text(user, t("Wil je dat iemand van je team contact met je opneemt?"))
-        await h.sandbox.press(user, t("Nee, nu niet"))
-        await h.wait_text(user, t("Oké. Je kan het altijd later nog vragen."))
-    await h.sandbox.press(user, "📋 Mijn plan")
-    await h.wait_text(user, t("Dit deel van de chatbot is nog niet klaar."))
-    await h.sandbox.press(user, t("Ja, graag"))
-    await h.wait_text(user, t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."))
+    await h.sandbox.press(user, "📣 Klacht")
+    await h.wait_text(user, t("Wil je dat iemand van je team contact met je opneemt?"))
+    await h.sandbox.press(user, t("Nee, nu niet"))
+    await h.wait_text(user, t("Oké. Je kan het altijd later nog vragen."))
+    await h.sandbox.press(user, "📋 Mijn plan")  # no plan yet: still a way to a person
+    await h.wait_text(user, t("Je plan is er nog niet. Je maakt het samen met je begeleider."))
+    await h.sandbox.press(user, "📞 " + t("Contact met mijn team"))
+    await h.wait_text(
+        user, t("Goed. Ik heb gevraagd dat {who} contact met je opneemt.", who=t("je team"))
+    )
 
     async def flagged() -> None:
         async with h.container.uow_factory() as uow:
@@ -347,5 +348,5 @@ async def test_menu_buttons_work_while_a_dialog_is_open(harness: Harness) -> Non
     await h.sandbox.press(user, "🌐 Taal")
     await wait_button(h, user, "English")
     await h.sandbox.press(user, "📋 Mijn plan")  # the language picker is still open
-    await h.wait_text(user, t("Dit deel van de chatbot is nog niet klaar."))
+    await h.wait_text(user, t("Je plan is er nog niet. Je maakt het samen met je begeleider."))
     await _assert_wire_is_clean(h)

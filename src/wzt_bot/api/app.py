@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wzt_bot.api.context import ApiContext
-from wzt_bot.api.routes import flags, participants, teams
+from wzt_bot.api.routes import flags, participants, plan, teams
 from wzt_bot.api.schemas import Health
 from wzt_bot.domain.errors import DomainError, ErrorCode
 
@@ -23,6 +23,7 @@ STATUS_FOR = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.INVALID: 422,
+    ErrorCode.CONFLICT: 409,
     ErrorCode.UNKNOWN_TEAM: 422,
     ErrorCode.UNSUPPORTED_LOCALE: 422,
 }
@@ -92,7 +93,9 @@ def create_app(ctx: ApiContext, extra_routers: Iterable[APIRouter] = ()) -> Fast
     async def on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
         status = STATUS_FOR.get(exc.code, 400)
         detail: Any = str(exc)
-        if status == 422:
+        if status == 422 and isinstance(exc.params.get("errors"), list):
+            detail = exc.params["errors"]  # every problem, field by field
+        elif status == 422:
             detail = [{"field": exc.params.get("field", ""), "reason": str(exc)}]
         if status == 404:
             detail = "not found"
@@ -130,6 +133,7 @@ def create_app(ctx: ApiContext, extra_routers: Iterable[APIRouter] = ()) -> Fast
     app.include_router(participants.router)
     app.include_router(flags.router)
     app.include_router(teams.router)
+    app.include_router(plan.router)
     for router in extra_routers:
         app.include_router(router)
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,7 +11,6 @@ from wzt_bot.domain.models import (
     FlagKind,
     FlagStatus,
     FlagUrgency,
-    Phase,
     StaffFunction,
     Topic,
 )
@@ -228,14 +227,6 @@ class StaffAway(Strict):
 class ContactsIn(Strict):
     main_contact_id: uuid.UUID | None = None
     backup_contact_id: uuid.UUID | None = None
-
-
-class TrajectoryIn(Strict):
-    phase: Phase | None = None
-    paused: bool = False
-    stage_changed_on: date | None = Field(
-        None, description="A stage started, or its hours or tasks changed (weekly check-ins)"
-    )
 
 
 class DeliveryOut(BaseModel):

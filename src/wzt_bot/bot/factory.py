@@ -14,12 +14,14 @@ from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis import CrisisMiddleware
 from wzt_bot.bot.handlers import commands, errors, fallback, outreach
 from wzt_bot.bot.handlers.menu import build_menu_router
+from wzt_bot.bot.handlers.plan import build_plan_router
 from wzt_bot.bot.limits import BlockedCallback, RateLimiter, TelegramLimitsMiddleware
 from wzt_bot.bot.middlewares import UnitOfWorkMiddleware
 from wzt_bot.dialogs.checkin.dialog import checkin_dialog, checkin_settings_dialog
 from wzt_bot.dialogs.concern.dialog import concern_dialog
 from wzt_bot.dialogs.language.dialog import language_dialog
 from wzt_bot.dialogs.onboarding.dialog import onboarding_dialog
+from wzt_bot.dialogs.plan.dialog import plan_words_dialog
 
 
 def build_bot(
@@ -53,11 +55,13 @@ def build_dispatcher(
         # The persistent menu before the dialogs: its buttons work even with a dialog open.
         build_menu_router(ctx.i18n),
         outreach.build_router(),
+        build_plan_router(),
         onboarding_dialog(),
         language_dialog(),
         checkin_dialog(),
         checkin_settings_dialog(),
         concern_dialog(),
+        plan_words_dialog(),
         fallback.build_router(),
     )
     setup_dialogs(dp, message_manager=message_manager)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -26,8 +27,19 @@ from wzt_bot.bot.outreach_texts import (
     reply_text,
     resolved_text,
 )
+from wzt_bot.bot.plan_texts import (
+    answer_keyboard,
+    appointment_keyboard,
+    appointment_text,
+    end_advice_text,
+    end_keyboard,
+    evaluation_keyboard,
+    evaluation_text,
+    plan_reminder_text,
+    plan_version_text,
+)
 from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
-from wzt_bot.domain.models import OutboxMessage
+from wzt_bot.domain.models import EndAdvice, OutboxMessage
 from wzt_bot.domain.ports import OnWire
 from wzt_bot.i18n import I18n, Translator
 
@@ -41,6 +53,9 @@ _KIND_NL = {
     "unreachable": "niet bereikbaar via Telegram",
     "plan_disagreement": "niet akkoord met plan",
     "appointment": "afspraak",
+    "plan_help": "hulp bij een stap uit het plan",
+    "evaluation": "voorbereiding evaluatie",
+    "trajectory_end": "traject nadert 18 maanden",
 }
 _URGENCY_NL = {"urgent": "DRINGEND", "high": "hoog", "normal": "normaal"}
 
@@ -86,8 +101,38 @@ def render(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
         return resolved_text(t, str(p.get("from") or ""), _opt(p.get("text"))), helped_keyboard(
             t, flag
         )
+    return _render_other(message, t)
+
+
+def _render_other(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
     if message.kind == "team_notice":
-        return team_notice_text(dict(p)), None
+        return team_notice_text(dict(message.payload)), None
+    return _render_plan(message, t)
+
+
+def _render_plan(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
+    p = dict(message.payload)
+    version = int(str(p.get("version") or 0))
+    if message.kind == "plan_version":
+        return plan_version_text(t, p), answer_keyboard(t, version)
+    if message.kind == "plan_reminder":
+        return plan_reminder_text(t, p), answer_keyboard(t, version)
+    if message.kind == "appointment":
+        tz = ZoneInfo(str(p.get("tz") or "Europe/Brussels"))
+        return appointment_text(t, p, tz), appointment_keyboard(t, _hex(p.get("appointment_id")))
+    if message.kind == "evaluation":
+        return evaluation_text(t, p), evaluation_keyboard(t)
+    if message.kind == "end_advice":
+        advice = EndAdvice(str(p["advice"])) if p.get("advice") else None
+        text = end_advice_text(
+            t,
+            advice,
+            str(p.get("text") or ""),
+            _opt(p.get("text_tr")),
+            str(p.get("steps") or ""),
+            _opt(p.get("steps_tr")),
+        )
+        return text, end_keyboard(t)
     raise RejectedError(f"unknown outbox kind {message.kind!r}")
 
 

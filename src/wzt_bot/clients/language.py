@@ -4,6 +4,7 @@ is downloaded); a LibreTranslate-compatible server translates, when WZT_TRANSLAT
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import threading
 
@@ -16,6 +17,7 @@ from wzt_bot.domain.models import SUPPORTED_LOCALES
 log = structlog.get_logger(__name__)
 MIN_CONFIDENCE = 0.5  # below this the participant's own language is the better guess
 _lock = threading.Lock()
+TRANSLATION_CACHE = 5000
 
 
 @functools.cache
@@ -42,6 +44,10 @@ class LinguaLanguageTools:
         self.timeout = timeout
         self.locales = locales
         self._client: httpx.AsyncClient | None = None
+        # Plan steps are read again and again: each text is translated once per language.
+        self._translations: collections.OrderedDict[tuple[str, str | None, str], str] = (
+            collections.OrderedDict()
+        )
 
     def _detect(self, text: str) -> str | None:
         values = _detector(self.locales).compute_language_confidence_values(text)
@@ -61,6 +67,19 @@ class LinguaLanguageTools:
     async def translate(self, text: str, source: str | None, target: str) -> str | None:
         if self.translate_url is None or not text.strip() or source == target:
             return None
+        key = (text, source, target)
+        cached = self._translations.get(key)
+        if cached is not None:
+            self._translations.move_to_end(key)
+            return cached
+        translated = await self._translate(text, source, target)
+        if translated is not None:
+            self._translations[key] = translated
+            if len(self._translations) > TRANSLATION_CACHE:
+                self._translations.popitem(last=False)
+        return translated
+
+    async def _translate(self, text: str, source: str | None, target: str) -> str | None:
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout)
         body = {"q": text, "source": source or "auto", "target": target, "format": "text"}

@@ -558,6 +558,15 @@ class SqlOutbox(_Encrypted):
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def cancel(self, key: str, reason: str) -> bool:
+        result = await self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.key == key, OutboxRow.status == OutboxStatus.PENDING.value)
+            .values(status=OutboxStatus.CANCELLED.value, last_error=reason[:500]),
+            execution_options=_ORM,
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def get(self, message_id: uuid.UUID) -> OutboxMessage | None:
         row = await self.s.get(OutboxRow, message_id)
         return self._message(row) if row else None

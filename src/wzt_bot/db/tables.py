@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     Uuid,
     false,
     text,
@@ -281,3 +283,96 @@ class TelegramUpdateRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="processing", index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class TrajectoryRow(Base):
+    """The trajectory's frame. Dates in the clear (the scheduler needs them); the eindadvies
+    text and next steps encrypted."""
+
+    __tablename__ = "trajectories"
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participants.id"), primary_key=True
+    )
+    type: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[date] = mapped_column(Date)
+    expected_end_date: Mapped[date] = mapped_column(Date)
+    pauses: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    extended_until: Mapped[date | None] = mapped_column(Date)
+    stopped_on: Mapped[date | None] = mapped_column(Date)
+    end_advice: Mapped[str | None] = mapped_column(String(32))
+    end_advice_discussed_on: Mapped[date | None] = mapped_column(Date)
+    next_evaluation_date: Mapped[date | None] = mapped_column(Date, index=True)
+    end_warning_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    evaluation_noticed: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # extension reason, eindadvies text, next steps
+    body_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class PlanVersionRow(Base):
+    """Each accepted plan document: never changed afterwards. The document is encrypted."""
+
+    __tablename__ = "plan_versions"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    document_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (
+        UniqueConstraint("participant_id", "number", name="uq_plan_versions_participant_number"),
+    )
+
+
+class PlanResponseRow(Base):
+    """The participant's answers to a plan version (Akkoord, questions, disagreement)."""
+
+    __tablename__ = "plan_responses"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    flag_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    words_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class PlanActionMarkRow(Base):
+    """A plan step the participant marked "Gedaan" (until a newer plan version says otherwise)."""
+
+    __tablename__ = "plan_action_marks"
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participants.id"), primary_key=True
+    )
+    action_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    marked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DirectoryRow(Base):
+    """Who is who for one participant: names, roles, organisations (no participant data)."""
+
+    __tablename__ = "participant_directory"
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participants.id"), primary_key=True
+    )
+    entries: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AppointmentRow(Base):
+    __tablename__ = "appointments"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cant_come_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # where, with whom, what to bring
+    body_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (Index("ix_appointments_participant_starts", "participant_id", "starts_at"),)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from wzt_bot.crypto import Keyring
 from wzt_bot.db.outreach import SqlCheckinRepository, SqlFlagRepository, SqlOutbox
+from wzt_bot.db.plan import SqlPlanRepository
 from wzt_bot.db.repositories import (
     SqlAuditRepository,
     SqlConsentRepository,
@@ -24,7 +25,14 @@ from wzt_bot.db.repositories import (
 
 R = TypeVar("R")
 _NEEDS_KEYRING: frozenset[type] = frozenset(
-    {SqlFlagRepository, SqlUpdateInbox, SqlTeamRepository, SqlCheckinRepository, SqlOutbox}
+    {
+        SqlFlagRepository,
+        SqlUpdateInbox,
+        SqlTeamRepository,
+        SqlCheckinRepository,
+        SqlOutbox,
+        SqlPlanRepository,
+    }
 )
 
 
@@ -112,6 +120,10 @@ class SqlUnitOfWork:
     @property
     def outbox(self) -> SqlOutbox:
         return self._repo(SqlOutbox)
+
+    @property
+    def plans(self) -> SqlPlanRepository:
+        return self._repo(SqlPlanRepository)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._engine.connect()

@@ -30,3 +30,10 @@ class ConcernSG(StatesGroup):
     topic = State()
     compose = State()
     preview = State()
+
+
+class PlanWordsSG(StatesGroup):
+    """A few words to the team from Mijn plan: a question, a request for help, an answer to
+    a new plan version, or the participant's view before an evaluation."""
+
+    compose = State()

@@ -10,6 +10,7 @@ class ErrorCode(enum.StrEnum):
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
     INVALID = "invalid"
+    CONFLICT = "conflict"
     INVITE_INVALID = "invite_invalid"
     INVITE_THROTTLED = "invite_throttled"
     UNKNOWN_TEAM = "unknown_team"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 class Role(enum.StrEnum):
@@ -31,8 +31,11 @@ class FlagKind(enum.StrEnum):
     CHECKIN_LOW = "checkin_low"  # a low score or a worrying topic, and the participant said yes
     NO_CONTACT = "no_contact"  # check-ins unanswered: a reason for a human to reach out
     UNREACHABLE = "unreachable"  # the participant blocked the bot
-    PLAN_DISAGREEMENT = "plan_disagreement"
-    APPOINTMENT = "appointment"
+    PLAN_DISAGREEMENT = "plan_disagreement"  # "Ik heb eerst vragen" / "Ik ben het niet eens"
+    APPOINTMENT = "appointment"  # "Ik kan niet komen"
+    PLAN_HELP = "plan_help"  # "Dit lukt niet, ik wil hulp" or a question about a plan step
+    EVALUATION = "evaluation"  # the participant's own view before an evaluation
+    TRAJECTORY_END = "trajectory_end"  # an activeringstraject nears its 18 months
 
 
 class FlagUrgency(enum.StrEnum):
@@ -318,3 +321,163 @@ class AuditEntry:
     action: str
     participant_id: uuid.UUID | None
     detail: str = ""
+
+
+# --- the trajectory and its plan ---------------------------------------------------------
+
+
+class TrajectoryType(enum.StrEnum):
+    ACTIVERINGSTRAJECT = "activeringstraject"
+    AA_WELZIJN = "arbeidsmatige_activiteiten_welzijn"
+    AA_SOCIALE_ECONOMIE = "arbeidsmatige_activiteiten_sociale_economie"
+
+
+class ActionDomain(enum.StrEnum):
+    WERK = "werk"
+    ZORG = "zorg"
+    LEVEN = "leven"
+
+
+class ActionStatus(enum.StrEnum):
+    GEPLAND = "gepland"
+    BEZIG = "bezig"
+    GEDAAN = "gedaan"
+    NIET_MEER_NODIG = "niet_meer_nodig"
+
+
+class PlanAnswer(enum.StrEnum):
+    AKKOORD = "akkoord"
+    VRAGEN = "vragen"  # "Ik heb eerst vragen"
+    ONEENS = "oneens"  # "Ik ben het niet eens"
+
+
+class EndAdvice(enum.StrEnum):
+    """The eindadvies: a way forward, never a label."""
+
+    BETAALD_WERK = "betaald_werk"  # ready for paid work (regular or social economy)
+    WELZIJN = "welzijn"  # care and wellbeing first (never "niet-toeleidbaar")
+    ANDER = "ander"  # another next step, in the text
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAction:
+    id: str  # stable across versions: the team sends it back to keep an action's identity
+    domain: ActionDomain
+    title: str
+    owner: str = ""  # a team member or a provider, as the participant knows them
+    owner_staff_id: uuid.UUID | None = None
+    due_date: date | None = None
+    status: ActionStatus = ActionStatus.GEPLAND
+    details: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StageDetails:
+    place: str = ""
+    days_hours: str = ""
+    tasks: str = ""
+    mentor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDocument:
+    """One version of the trajectplan, as the team wrote it (Dutch)."""
+
+    trajectory_type: TrajectoryType
+    objective: str  # in the participant's own words
+    start_date: date
+    expected_end_date: date
+    evaluation_every_weeks: int
+    change_note: str = ""
+    actions: tuple[PlanAction, ...] = ()
+    stage: StageDetails | None = None
+    rights_duties: str = ""
+    next_evaluation_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanVersion:
+    participant_id: uuid.UUID
+    number: int  # 1, 2, 3, ...
+    created_at: datetime
+    created_by: uuid.UUID | None
+    document: PlanDocument
+
+
+@dataclass(slots=True)
+class PlanResponse:
+    """The participant's answer to one plan version."""
+
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    version: int
+    answer: PlanAnswer
+    answered_at: datetime
+    words: str | None = None  # encrypted at rest
+    flag_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    start: date
+    end: date | None = None
+
+
+@dataclass(slots=True)
+class Trajectory:
+    participant_id: uuid.UUID
+    type: TrajectoryType
+    phase: Phase
+    start_date: date
+    expected_end_date: date
+    updated_at: datetime
+    pauses: tuple[Pause, ...] = ()
+    extended_until: date | None = None
+    extension_reason: str | None = None
+    stopped_on: date | None = None
+    end_advice: EndAdvice | None = None
+    end_advice_text: str | None = None  # encrypted at rest
+    next_steps: str | None = None  # encrypted at rest
+    end_advice_discussed_on: date | None = None
+    next_evaluation_date: date | None = None
+    end_warning_at: datetime | None = None  # the team was told month 18 is near
+    evaluation_noticed: date | None = None  # the evaluation date the participant was told of
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1].end is None
+
+
+class DirectoryRole(enum.StrEnum):
+    CASEMANAGER_WERK = "casemanager_werk"
+    CASEMANAGER_ZORG = "casemanager_zorg"
+    STAGEBEGELEIDER = "stagebegeleider"
+    PARTNER = "partner"
+    ANDERE = "andere"
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    """One person in the participant's team directory ("Wie is wie")."""
+
+    name: str
+    role: DirectoryRole
+    organisation: str = ""
+    reach: str = ""  # when and how to reach them, in plain words
+    staff_id: uuid.UUID | None = None  # when they are a member of the team in wzt-bot
+    main: bool = False
+    backup: bool = False
+
+
+@dataclass(slots=True)
+class Appointment:
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    starts_at: datetime
+    created_at: datetime
+    where: str = ""  # encrypted at rest together with the rest below
+    with_whom: str = ""
+    bring: str = ""
+    created_by: uuid.UUID | None = None
+    cancelled_at: datetime | None = None
+    cant_come_at: datetime | None = None

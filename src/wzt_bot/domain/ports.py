@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from wzt_bot.domain.models import (
+    Appointment,
     AuditEntry,
     Checkin,
     Consent,
+    DirectoryEntry,
     Flag,
     FlagKind,
     FlagMessage,
@@ -23,9 +25,12 @@ from wzt_bot.domain.models import (
     OutboxMessage,
     OutboxStatus,
     Participant,
+    PlanResponse,
+    PlanVersion,
     Staff,
     Team,
     TelegramLink,
+    Trajectory,
 )
 
 if TYPE_CHECKING:
@@ -210,6 +215,10 @@ class Outbox(Protocol):
         ...
 
     async def cancel_for_participant(self, participant_id: uuid.UUID, at: datetime) -> int: ...
+    async def cancel(self, key: str, reason: str) -> bool:
+        """Cancel a pending message by its key (e.g. a reminder no longer needed)."""
+        ...
+
     async def get(self, message_id: uuid.UUID) -> OutboxMessage | None: ...
     async def list(
         self, *, status: OutboxStatus | None, channel: str | None, target: str | None, limit: int
@@ -221,6 +230,55 @@ class Outbox(Protocol):
     async def counts(self) -> dict[str, int]: ...
     async def purge_before(self, before: datetime) -> int:
         """Delete finished messages (sent, cancelled, uncertain, dead) created before."""
+        ...
+
+
+class PlanRepository(Protocol):
+    """A participant's trajectory, plan versions, answers, directory and appointments."""
+
+    async def trajectory(self, participant_id: uuid.UUID) -> Trajectory | None: ...
+    async def save_trajectory(self, trajectory: Trajectory) -> None: ...
+    async def add_version(self, version: PlanVersion) -> bool:
+        """False when that version number exists already (a concurrent PUT)."""
+        ...
+
+    async def latest_version(self, participant_id: uuid.UUID) -> PlanVersion | None: ...
+    async def version(self, participant_id: uuid.UUID, number: int) -> PlanVersion | None: ...
+    async def versions(self, participant_id: uuid.UUID) -> Sequence[PlanVersion]: ...
+    async def add_response(self, response: PlanResponse) -> None: ...
+    async def responses(self, participant_id: uuid.UUID) -> Sequence[PlanResponse]:
+        """Newest first."""
+        ...
+
+    async def mark_done(self, participant_id: uuid.UUID, action_id: str, at: datetime) -> bool:
+        """False when it was marked before."""
+        ...
+
+    async def marks(self, participant_id: uuid.UUID) -> dict[str, datetime]: ...
+    async def clear_marks(self, participant_id: uuid.UUID, action_ids: Sequence[str]) -> None: ...
+    async def directory(self, participant_id: uuid.UUID) -> Sequence[DirectoryEntry]: ...
+    async def save_directory(
+        self, participant_id: uuid.UUID, entries: Sequence[DirectoryEntry], at: datetime
+    ) -> None: ...
+    async def add_appointment(self, appointment: Appointment) -> None: ...
+    async def appointment(self, appointment_id: uuid.UUID) -> Appointment | None: ...
+    async def update_appointment(self, appointment: Appointment) -> None: ...
+    async def appointments(
+        self, participant_id: uuid.UUID, *, since: datetime | None, limit: int
+    ) -> Sequence[Appointment]:
+        """Not cancelled, soonest first, starting at or after `since`."""
+        ...
+
+    async def evaluations_between(
+        self, first: date, last: date, limit: int, *, not_noticed: bool = False
+    ) -> Sequence[Trajectory]:
+        """Open trajectories with their next evaluation in [first, last] (`not_noticed`:
+        only those whose participant was not told of that date yet)."""
+        ...
+
+    async def end_warnings_due(self, started_before: date, limit: int) -> Sequence[Trajectory]:
+        """Activeringstrajecten started on or before `started_before` without an extension,
+        a stop, an eindadvies discussed or a warning sent."""
         ...
 
 
@@ -297,6 +355,8 @@ class UnitOfWork(Protocol):
     def checkins(self) -> CheckinRepository: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def plans(self) -> PlanRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

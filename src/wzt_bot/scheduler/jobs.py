@@ -14,7 +14,7 @@ from datetime import timedelta, tzinfo
 import structlog
 
 from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
-from wzt_bot.domain.services import checkins, outbox
+from wzt_bot.domain.services import checkins, outbox, plan
 
 log = structlog.get_logger(__name__)
 
@@ -45,10 +45,13 @@ class OutreachReport:
     reminders: int = 0
     no_contact_flags: int = 0
     digests: int = 0
+    evaluation_notices: int = 0
+    end_warnings: int = 0
 
 
 async def outreach_tick(uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo) -> OutreachReport:
-    """Plan check-ins, queue the due ones and the reminders, send the daily digests.
+    """Plan check-ins, queue the due ones and the reminders, the plan's evaluation notices
+    and month-18 warnings, send the daily digests.
     Each batch is its own transaction, so the sender can start on the first one."""
     report = OutreachReport()
     while True:
@@ -74,9 +77,17 @@ async def outreach_tick(uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo
         report.reminders += reminders
         if reminders < BATCH:
             break
+    while True:  # evaluation notices, evaluation dates moving on, month-18 warnings
+        async with uow_factory() as uow:
+            plans = await plan.tick(uow, clock, tz, limit=BATCH)
+            await uow.commit()
+        report.evaluation_notices += plans.evaluation_notices
+        report.end_warnings += plans.end_warnings
+        if plans.looked_at < BATCH or not plans.acted:
+            break
     async with uow_factory() as uow:
         report.digests = await outbox.daily_digests(uow, clock, tz)
         await uow.commit()
-    if report.planned or report.queued or report.reminders or report.digests:
+    if any(dataclasses.astuple(report)):
         log.info("job.outreach_tick", **dataclasses.asdict(report))
     return report

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import datetime, time
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -25,7 +24,6 @@ from wzt_bot.api.schemas import (
     ParticipantSummary,
     Problem,
     TelegramOut,
-    TrajectoryIn,
 )
 from wzt_bot.domain.models import Participant
 from wzt_bot.domain.security import hash_secret
@@ -238,28 +236,3 @@ async def put_contacts(
         "main_contact_id": str(p.main_contact_id) if p.main_contact_id else None,
         "backup_contact_id": str(p.backup_contact_id) if p.backup_contact_id else None,
     }
-
-
-@router.put("/{participant_id}/trajectory", responses={**AUTH, **NOT_FOUND, 422: {}})
-async def put_trajectory(
-    participant_id: uuid.UUID, body: TrajectoryIn, ctx: Ctx, staff: CurrentStaff
-) -> dict[str, str | bool | None]:
-    """Phase, pause and stage changes: they set the check-in rhythm."""
-    stage = (
-        datetime.combine(body.stage_changed_on, time(9, 0), tzinfo=ctx.tz)
-        if body.stage_changed_on
-        else None
-    )
-    async with ctx.uow_factory() as uow:
-        p = await team_svc.set_trajectory(
-            uow,
-            ctx.clock,
-            ctx.tz,
-            staff,
-            participant_id,
-            phase=body.phase,
-            paused=body.paused,
-            stage_changed_at=stage,
-        )
-        await uow.commit()
-    return {"phase": p.phase.value if p.phase else None, "paused": p.paused}

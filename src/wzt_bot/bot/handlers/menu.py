@@ -11,6 +11,7 @@ from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.filters import private_callback, private_message
 from wzt_bot.bot.handlers.commands import answer_stranger
 from wzt_bot.bot.handlers.outreach import start_checkin
+from wzt_bot.bot.handlers.plan import show_hub
 from wzt_bot.bot.outreach_texts import CheckinSettingsCb
 from wzt_bot.bot.texts import (
     EMERGENCY,
@@ -94,6 +95,9 @@ def build_menu_router(i18n: I18n) -> Router:
             await dialog_manager.start(
                 ConcernSG.topic, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
             )
+            return
+        if item is MenuItem.PLAN:
+            await show_hub(message, participant, uow, ctx, t)
             return
         if item is MenuItem.MYDATA:
             allowed = await checkins_allowed(uow, participant)

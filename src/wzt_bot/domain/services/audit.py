@@ -16,6 +16,7 @@ async def record(
     actor_id: uuid.UUID,
     action: str,
     participant_id: uuid.UUID | None,
+    detail: str = "",
 ) -> None:
     await uow.audit.add(
         AuditEntry(
@@ -25,6 +26,7 @@ async def record(
             actor_id=str(actor_id),
             action=action,
             participant_id=participant_id,
+            detail=detail,
         )
     )
 
@@ -35,6 +37,7 @@ async def by_staff(
     staff_id: uuid.UUID,
     action: str,
     participant_id: uuid.UUID | None,
+    detail: str = "",
 ) -> None:
     """A staff member read or changed (a participant's) data."""
     await record(
@@ -44,6 +47,7 @@ async def by_staff(
         actor_id=staff_id,
         action=action,
         participant_id=participant_id,
+        detail=detail,
     )
 
 

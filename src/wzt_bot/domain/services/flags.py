@@ -57,11 +57,17 @@ class Recipient:
     settings: TeamSettings
 
 
-async def recipient(uow: UnitOfWork, participant: Participant, topic: Topic | None) -> Recipient:
-    """Routing: the team's person for this topic, else the participant's main contact
-    (the team's default main contact when none is set); the back-up when that person is away."""
+async def recipient(
+    uow: UnitOfWork,
+    participant: Participant,
+    topic: Topic | None,
+    prefer: uuid.UUID | None = None,
+) -> Recipient:
+    """Routing: the person asked for (`prefer`: the owner of a plan step, the person chosen
+    in "Wie is wie"), else the team's person for this topic, else the participant's main
+    contact (the team's default main contact when none is set); the back-up when away."""
     settings = await uow.teams.settings(participant.team_id)
-    candidates: list[uuid.UUID | None] = []
+    candidates: list[uuid.UUID | None] = [prefer]
     if topic is not None:
         candidates.append(settings.routing.get(topic))
     candidates += [participant.main_contact_id or settings.main_contact_id]
@@ -86,6 +92,7 @@ async def raise_flag(
     topic: Topic | None = None,
     words: Words | None = None,
     author: Author = Author.PARTICIPANT,
+    prefer: uuid.UUID | None = None,
 ) -> Flag:
     now = clock.now()
     words = words or Words()
@@ -94,7 +101,7 @@ async def raise_flag(
         existing = next(
             (f for f in await uow.flags.open_for(participant.id) if f.kind is kind), None
         )
-    to = await recipient(uow, participant, topic)
+    to = await recipient(uow, participant, topic, prefer)
     if existing is not None:
         flag = existing
         if _rank(urgency) < _rank(flag.urgency):  # e.g. a new crisis message after a downgrade

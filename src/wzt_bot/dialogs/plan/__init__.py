@@ -1,0 +1,1 @@
+"""Words to the team from Mijn plan."""
