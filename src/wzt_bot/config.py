@@ -74,6 +74,9 @@ class Settings(BaseSettings):
         None, description="LibreTranslate-compatible server: machine translation when set."
     )
     translate_api_key: SecretStr | None = Field(None, description="API key for that server.")
+    evaluation_notice_days: int = Field(
+        3, ge=0, le=14, description="Days before an evaluation the participant is told (0: never)."
+    )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Larger API bodies get 413.")
     locales_dir: Path | None = Field(
         None, description="Folder with the translation catalogs; ./locales of the source tree."

@@ -316,7 +316,12 @@ async def run_bot(container: Container, stop: asyncio.Event) -> None:
 
 async def run_scheduler(container: Container, stop: asyncio.Event) -> None:
     """APScheduler's periodic ticks, and the outbox sender running continuously."""
-    scheduler = build_scheduler(container.uow_factory, container.clock, container.settings.tz)
+    scheduler = build_scheduler(
+        container.uow_factory,
+        container.clock,
+        container.settings.tz,
+        evaluation_notice_days=container.settings.evaluation_notice_days,
+    )
     sender = container.build_sender()
     scheduler.start()
     log.info("scheduler.started", jobs=[job.id for job in scheduler.get_jobs()])
@@ -331,7 +336,12 @@ async def run_jobs_once(container: Container) -> tuple[OutreachReport, DeliveryR
     The sender starts on the first batch while the tick queues the rest."""
     sender = container.build_sender()
     tick = asyncio.create_task(
-        outreach_tick(container.uow_factory, container.clock, container.settings.tz)
+        outreach_tick(
+            container.uow_factory,
+            container.clock,
+            container.settings.tz,
+            evaluation_notice_days=container.settings.evaluation_notice_days,
+        )
     )
     delivered = DeliveryReport()
     await sender.expire_claims()

@@ -11,7 +11,12 @@ from wzt_bot.scheduler import jobs
 
 
 def build_scheduler(
-    uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo, *, tick_seconds: int = 60
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    tz: tzinfo,
+    *,
+    tick_seconds: int = 60,
+    evaluation_notice_days: int = 3,
 ) -> AsyncIOScheduler:
     """Housekeeping, and the outreach tick every minute (check-ins, reminders, digests)."""
     scheduler = AsyncIOScheduler(timezone=tz)
@@ -31,7 +36,12 @@ def build_scheduler(
         "interval",
         seconds=tick_seconds,
         id="outreach_tick",
-        kwargs={"uow_factory": uow_factory, "clock": clock, "tz": tz},
+        kwargs={
+            "uow_factory": uow_factory,
+            "clock": clock,
+            "tz": tz,
+            "evaluation_notice_days": evaluation_notice_days,
+        },
         coalesce=True,
         max_instances=1,
         misfire_grace_time=None,

@@ -49,7 +49,13 @@ class OutreachReport:
     end_warnings: int = 0
 
 
-async def outreach_tick(uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo) -> OutreachReport:
+async def outreach_tick(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    tz: tzinfo,
+    *,
+    evaluation_notice_days: int = plan.EVALUATION_NOTICE_DAYS,
+) -> OutreachReport:
     """Plan check-ins, queue the due ones and the reminders, the plan's evaluation notices
     and month-18 warnings, send the daily digests.
     Each batch is its own transaction, so the sender can start on the first one."""
@@ -79,7 +85,7 @@ async def outreach_tick(uow_factory: UnitOfWorkFactory, clock: Clock, tz: tzinfo
             break
     while True:  # evaluation notices, evaluation dates moving on, month-18 warnings
         async with uow_factory() as uow:
-            plans = await plan.tick(uow, clock, tz, limit=BATCH)
+            plans = await plan.tick(uow, clock, tz, notice_days=evaluation_notice_days, limit=BATCH)
             await uow.commit()
         report.evaluation_notices += plans.evaluation_notices
         report.end_warnings += plans.end_warnings

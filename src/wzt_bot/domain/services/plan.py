@@ -934,7 +934,11 @@ async def tick(
         await uow.plans.save_trajectory(trajectory)
         report.evaluations_moved += 1
     window = today + timedelta(days=notice_days)
-    coming = await uow.plans.evaluations_between(today, window, limit, not_noticed=True)
+    coming = (
+        await uow.plans.evaluations_between(today, window, limit, not_noticed=True)
+        if notice_days > 0
+        else []
+    )
     report.looked_at = max(report.looked_at, len(coming))
     for trajectory in coming:
         participant = await uow.participants.get(trajectory.participant_id)
