@@ -7,6 +7,8 @@ process, a seeded demo team, a casemanager token and a participant with an invit
 from __future__ import annotations
 
 import asyncio
+import uuid
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,9 +16,22 @@ import structlog
 
 from wzt_bot.config import Settings
 from wzt_bot.db.migrate import upgrade_head_async
-from wzt_bot.domain.models import Role, StaffFunction
+from wzt_bot.domain.models import (
+    ActionDomain,
+    ActionStatus,
+    DirectoryEntry,
+    DirectoryRole,
+    Phase,
+    PlanAction,
+    PlanDocument,
+    Role,
+    Staff,
+    StaffFunction,
+    TrajectoryType,
+)
 from wzt_bot.domain.policies.team import TeamSettings
-from wzt_bot.domain.services import admin, participants
+from wzt_bot.domain.ports import UnitOfWork
+from wzt_bot.domain.services import admin, participants, plan
 from wzt_bot.sandbox.fake_telegram import FakeTelegram
 from wzt_bot.wiring import SANDBOX_TOKEN, Container, run_parts
 
@@ -45,8 +60,101 @@ async def seed(container: Container) -> tuple[str, str]:
         issued = await participants.create_participant(
             uow, container.clock, staff.staff, display_name="Sam", team_id=team.id
         )
+        await _seed_plan(container, uow, staff.staff, issued.participant.id)
         await uow.commit()
     return staff.token, issued.code
+
+
+async def _seed_plan(
+    container: Container, uow: UnitOfWork, staff: Staff, participant_id: uuid.UUID
+) -> None:
+    """Sam's plan, who is who and an appointment, as a team would enter them."""
+    tz = container.settings.tz
+    today = container.clock.now().astimezone(tz).date()
+    start = today - timedelta(weeks=5)
+    await plan.put_plan(
+        uow,
+        container.clock,
+        tz,
+        staff,
+        participant_id,
+        PlanDocument(
+            trajectory_type=TrajectoryType.ACTIVERINGSTRAJECT,
+            objective="Ik wil in een keuken werken, een paar dagen per week.",
+            start_date=start,
+            expected_end_date=start + timedelta(days=270),
+            evaluation_every_weeks=6,
+            change_note="Eerste versie, samen opgemaakt op ons gesprek.",
+            rights_duties="Je krijgt een vergoeding voor je vervoer. Lukt iets niet? Zeg het ons.",
+            actions=(
+                PlanAction(
+                    id="",
+                    domain=ActionDomain.WERK,
+                    title="Een stageplaats zoeken in een grootkeuken",
+                    owner="An (demo)",
+                    owner_staff_id=staff.id,
+                    due_date=today + timedelta(days=10),
+                    status=ActionStatus.BEZIG,
+                ),
+                PlanAction(
+                    id="",
+                    domain=ActionDomain.ZORG,
+                    title="Met de huisarts praten over beter slapen",
+                    owner="Lies (CAW)",
+                    due_date=today + timedelta(days=20),
+                ),
+                PlanAction(
+                    id="",
+                    domain=ActionDomain.LEVEN,
+                    title="Een busabonnement aanvragen",
+                    owner="Sam",
+                ),
+            ),
+        ),
+    )
+    await plan.update_trajectory(
+        uow,
+        container.clock,
+        tz,
+        staff,
+        participant_id,
+        plan.TrajectoryChange(phase=Phase.UITVOERING, given=frozenset({"phase"})),
+    )
+    await plan.put_directory(
+        uow,
+        container.clock,
+        tz,
+        staff,
+        participant_id,
+        [
+            DirectoryEntry(
+                name="An (demo)",
+                role=DirectoryRole.CASEMANAGER_WERK,
+                organisation="GTB",
+                reach="maandag tot donderdag, 9 tot 17 uur",
+                staff_id=staff.id,
+                main=True,
+            ),
+            DirectoryEntry(
+                name="Lies (CAW)",
+                role=DirectoryRole.CASEMANAGER_ZORG,
+                organisation="CAW",
+                reach="dinsdag en vrijdag",
+            ),
+        ],
+    )
+    moment = datetime.combine(today + timedelta(days=2), time(10, 0), tzinfo=tz)
+    await plan.add_appointment(
+        uow,
+        container.clock,
+        tz,
+        staff,
+        participant_id,
+        starts_at=moment,
+        where="Kantoor van GTB, eerste verdieping",
+        with_whom="An (demo)",
+        bring="Je identiteitskaart",
+    )
 
 
 async def run_demo(
@@ -106,8 +214,9 @@ async def run_demo(
                         "  Try the API:",
                         f'    curl -H "Authorization: Bearer {token}" {api}/api/v1/participants',
                         f'    curl -H "Authorization: Bearer {token}" {api}/api/v1/flags',
-                        "  In the phone: 🙂 Hoe gaat het? (a check-in), 💬 Ik wil iets vragen of",
-                        "  zeggen (then answer it: POST /api/v1/flags/{id}/reply in the API docs).",
+                        "  In the phone: 📋 Mijn plan (Sam's plan, who is who, an appointment),",
+                        "  🙂 Hoe gaat het? (a check-in), 💬 Ik wil iets vragen of zeggen",
+                        "  (then answer it: POST /api/v1/flags/{id}/reply in the API docs).",
                         "",
                     )
                 ),

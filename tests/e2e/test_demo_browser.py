@@ -73,6 +73,17 @@ async def test_demo_onboarding_in_the_browser(tmp_path: Path) -> None:
             )
             await page.screenshot(path=str(ARTIFACTS / "demo-phone-concern.png"))
 
+            # Mijn plan: the seeded plan, where Sam stands, and the next step.
+            await page.get_by_test_id("reply-button").filter(has_text="Mijn plan").click()
+            await expect(page.get_by_text("Ik wil in een keuken werken").last).to_be_visible(
+                timeout=10_000
+            )
+            await _tap(page, "📍 Waar sta ik?")
+            await expect(
+                page.get_by_text("Een stageplaats zoeken in een grootkeuken").last
+            ).to_be_visible(timeout=10_000)
+            await page.screenshot(path=str(ARTIFACTS / "demo-phone-plan.png"))
+
             # Arabic reads right to left in the same chat.
             await page.get_by_test_id("reply-button").filter(has_text="Taal").click()
             await _tap(page, "العربية")

@@ -561,6 +561,7 @@ async def read_directory(
     uow: UnitOfWork, clock: Clock, staff: Staff, participant_id: uuid.UUID
 ) -> Sequence[DirectoryEntry]:
     participant = await visible_participant(uow, staff, participant_id)
+    await audit.by_staff(uow, clock, staff.id, "participant.directory_read", participant.id)
     return await uow.plans.directory(participant.id)
 
 
