@@ -90,7 +90,7 @@ async def _send(callback: CallbackQuery, text: str, markup: Markup | None) -> No
 async def main_contact_name(uow: UnitOfWork, participant: Participant, t: Translator) -> str:
     for entry in await uow.plans.directory(participant.id):
         if entry.main:
-            return f"{entry.name}, {t(ROLE_LABELS[entry.role]).lower()}"
+            return f"{entry.name}, {t(ROLE_LABELS[entry.role])}"
     to = await flags.recipient(uow, participant, None)
     if to.staff is None:
         return t("je team")
