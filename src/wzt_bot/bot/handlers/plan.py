@@ -329,17 +329,6 @@ async def end_text(
     )
 
 
-def _sent_text(t: Translator, who: str, days: int) -> str:
-    return "\n\n".join(
-        (
-            t("✅ Verstuurd naar {who}.", who=who),
-            answer_time_text(t, days),
-            t("Je team is niet dag en nacht online."),
-            t(EMERGENCY),
-        )
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Tap:
     """A tap in Mijn plan with what every button needs."""

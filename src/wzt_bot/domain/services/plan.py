@@ -79,6 +79,21 @@ async def _translation(tools: LanguageTools | None, text: str, locale: str | Non
     return await tools.translate(text, "nl", locale or "nl")
 
 
+async def _tell_team_system(
+    uow: UnitOfWork, clock: Clock, participant: Participant, event: str, **body: Any
+) -> None:
+    """A signed event to the team's own casemanagement system, if it has one."""
+    settings = await uow.teams.settings(participant.team_id)
+    await outbox.webhook_event(
+        uow,
+        clock,
+        settings,
+        participant.team_id,
+        event=event,
+        body={"participant_id": str(participant.id)} | body,
+    )
+
+
 async def _quiet(uow: UnitOfWork, tz: tzinfo, participant: Participant) -> dict[str, Any]:
     rules_ = await checkins.RulesCache(uow).for_team(participant.team_id)
     return checkins.quiet_payload(rules_, tz)
@@ -159,15 +174,7 @@ async def put_plan(
         await uow.outbox.cancel(_reminder_key(participant.id, previous.number), "newer version")
     await audit.by_staff(uow, clock, staff.id, "plan.version", participant.id, str(version.number))
     await _offer_version(uow, clock, tz, participant, version, changes, tools)
-    settings = await uow.teams.settings(participant.team_id)
-    await outbox.webhook_event(
-        uow,
-        clock,
-        settings,
-        participant.team_id,
-        event="plan.version",
-        body={"participant_id": str(participant.id), "version": version.number},
-    )
+    await _tell_team_system(uow, clock, participant, "plan.version", version=version.number)
     return version
 
 
@@ -230,6 +237,7 @@ async def _offer_version(
             }
         )
     note = version.document.change_note
+    quiet = await _quiet(uow, tz, participant)
     payload = {
         "version": version.number,
         "first": version.number == 1,
@@ -237,7 +245,7 @@ async def _offer_version(
         "note_tr": await _translation(tools, note, locale),
         "changes": shown,
         "more": max(0, len(changes) - MAX_CHANGES_SHOWN),
-    } | await _quiet(uow, tz, participant)
+    } | quiet
     key = f"plan:{participant.id.hex}:v{version.number}"
     await outbox.to_participant(
         uow, clock, participant, key=key, kind="plan_version", payload=payload
@@ -248,7 +256,7 @@ async def _offer_version(
         participant,
         key=_reminder_key(participant.id, version.number),
         kind="plan_reminder",
-        payload={"version": version.number} | await _quiet(uow, tz, participant),
+        payload={"version": version.number} | quiet,
         not_before=clock.now() + ANSWER_REMINDER_AFTER,
     )
 
@@ -605,9 +613,9 @@ async def add_appointment(
     await uow.plans.add_appointment(appointment)
     await audit.by_staff(uow, clock, staff.id, "appointment.add", participant.id)
     if checkins.may_receive(participant):
-        quiet = await _quiet(uow, tz, participant)
-        remind_at = max(reminder_moment(starts_at, tz), now)
         rules_ = await checkins.RulesCache(uow).for_team(participant.team_id)
+        quiet = checkins.quiet_payload(rules_, tz)
+        remind_at = max(reminder_moment(starts_at, tz), now)
         if next_allowed(remind_at, rules_, tz) < starts_at:  # never after the appointment
             await outbox.to_participant(
                 uow,
@@ -715,15 +723,7 @@ async def mark_done(
             participant_id=participant.id,
             detail=action.id,
         )
-        settings = await uow.teams.settings(participant.team_id)
-        await outbox.webhook_event(
-            uow,
-            clock,
-            settings,
-            participant.team_id,
-            event="plan.action_done",
-            body={"participant_id": str(participant.id), "action_id": action.id},
-        )
+        await _tell_team_system(uow, clock, participant, "plan.action_done", action_id=action.id)
     return action
 
 
@@ -808,14 +808,8 @@ async def answer_version(
         participant_id=participant.id,
         detail=f"v{number}:{answer.value}",
     )
-    settings = await uow.teams.settings(participant.team_id)
-    await outbox.webhook_event(
-        uow,
-        clock,
-        settings,
-        participant.team_id,
-        event="plan.answer",
-        body={"participant_id": str(participant.id), "version": number, "answer": answer.value},
+    await _tell_team_system(
+        uow, clock, participant, "plan.answer", version=number, answer=answer.value
     )
     return response
 
