@@ -243,8 +243,8 @@ async def test_polling_claims_and_failures_are_recorded(container: Container) ->
     clock = FrozenClock(START)
     async with container.uow_factory() as uow:
         assert await uow.updates.recorded([10, 11, 12]) == set()
-        assert await uow.updates.claim(10, clock.now())
-        assert not await uow.updates.claim(10, clock.now())  # a repeat
+        await uow.updates.claim(10, clock.now())
+        await uow.updates.claim(10, clock.now())  # a repeat: no error, one row
         await uow.updates.record_failed(11, '{"update_id": 11, "text": "geheim"}', clock.now())
         await uow.updates.record_failed(11, '{"update_id": 11, "text": "geheim"}', clock.now())
         await uow.commit()
@@ -255,6 +255,14 @@ async def test_polling_claims_and_failures_are_recorded(container: Container) ->
     assert failed is not None and failed.status == "failed"
     assert failed.payload_ct is not None and b"geheim" not in failed.payload_ct
     assert claimed is not None and claimed.status == "done" and claimed.payload_ct is None
+    async with container.uow_factory() as uow:
+        await uow.updates.claim(12, clock.now())
+        await uow.rollback()  # the claim goes with the transaction (also when written late)
+        await uow.commit()
+    async with container.uow_factory() as uow:
+        await uow.updates.claim(13, clock.now())  # closed without a commit: not recorded
+    async with container.uow_factory() as uow:
+        assert await uow.updates.recorded([10, 11, 12, 13]) == {10, 11}
 
 
 async def test_two_accounts_racing_for_one_code_link_once(container: Container) -> None:

@@ -62,22 +62,15 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "reset")
         def _sqlite_reset(dbapi_conn: Any, _record: Any, state: PoolResetState) -> None:
-            # A connection back in the pool must not keep a transaction open. Every unit of work
-            # ends its own (commit, or rollback when closed); the pool's unconditional rollback
-            # would cost a round trip through aiosqlite's thread per unit of work, so roll back
-            # only when SQLite says a transaction is still open.
-            if state.asyncio_safe and not state.terminate_only and _in_transaction(dbapi_conn):
+            # A connection back in the pool must not keep a transaction open (nor a statement
+            # queued for a commit that never came). Every unit of work ends its own (commit, or
+            # rollback when closed); the pool's own unconditional rollback would cost a trip
+            # through aiosqlite's thread per unit of work: the one-hop connection's rollback
+            # makes that trip only when SQLite says a transaction is still open.
+            if state.asyncio_safe and not state.terminate_only:
                 dbapi_conn.rollback()
 
     return engine
-
-
-def _in_transaction(dbapi_conn: Any) -> bool:
-    """SQLite's own flag, read without a round trip (True when it cannot be read)."""
-    try:
-        return bool(dbapi_conn.driver_connection._conn.in_transaction)
-    except Exception:
-        return True
 
 
 def build_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

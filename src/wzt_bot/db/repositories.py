@@ -9,12 +9,13 @@ from typing import Any, Protocol, cast
 
 import structlog
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import BigInteger, Table, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wzt_bot.crypto import Keyring, UnknownKeyError
+from wzt_bot.db.at_commit import AT_COMMIT
 from wzt_bot.db.tables import (
     AuditRow,
     ConsentRow,
@@ -27,6 +28,7 @@ from wzt_bot.db.tables import (
     TeamRow,
     TelegramLinkRow,
     TelegramUpdateRow,
+    UtcDateTime,
 )
 from wzt_bot.domain.models import (
     AuditEntry,
@@ -273,18 +275,15 @@ _INSERT_UPDATE: dict[str, Any] = {
     "postgresql": pg_insert(_UPDATES),
     "sqlite": sqlite_insert(_UPDATES),
 }
-_CLAIM_UPDATE = {
-    dialect: insert.values(
-        update_id=bindparam("update_id"),
-        received_at=bindparam("at"),
-        claimed_at=bindparam("at"),
-        processed_at=bindparam("at"),
-        status="done",
-    )
-    .on_conflict_do_nothing(index_elements=["update_id"])
-    .returning(_UPDATES.c.update_id)
-    for dialect, insert in _INSERT_UPDATE.items()
-}
+#: "Handled": written with the commit (see `wzt_bot.db.at_commit`). Text, not `insert(...)
+#: .on_conflict_do_nothing()`: SQLAlchemy does not cache the compiled form of the dialects'
+#: INSERT constructs, so those are compiled again on every execution (a hot path here); the
+#: syntax is the same on SQLite and PostgreSQL.
+_CLAIM_UPDATE = text(
+    f"INSERT {AT_COMMIT} INTO telegram_updates"  # noqa: S608 - constants only
+    " (update_id, received_at, claimed_at, processed_at, status)"
+    " VALUES (:update_id, :at, :at, :at, 'done') ON CONFLICT (update_id) DO NOTHING"
+).bindparams(bindparam("update_id", type_=BigInteger()), bindparam("at", type_=UtcDateTime()))
 
 
 class SqlParticipantRepository(_Repo):
@@ -566,11 +565,8 @@ class SqlUpdateInbox(_Repo):
         )
         return result.first() is not None
 
-    async def claim(self, update_id: int, at: datetime) -> bool:
-        result = await self.c.execute(
-            _CLAIM_UPDATE[self._dialect()], {"update_id": update_id, "at": at}
-        )
-        return result.first() is not None
+    async def claim(self, update_id: int, at: datetime) -> None:
+        await self.c.execute(_CLAIM_UPDATE, {"update_id": update_id, "at": at})
 
     async def recorded(self, update_ids: Sequence[int]) -> set[int]:
         rows = await self.c.execute(

@@ -1,10 +1,17 @@
-"""aiosqlite for SQLAlchemy, with one trip to aiosqlite's thread per statement.
+"""aiosqlite for SQLAlchemy, with as few trips to aiosqlite's thread as possible.
 
 SQLAlchemy's aiosqlite adapter runs each statement as four queued calls to the connection's
 worker thread (make a cursor, execute, fetch all, close the cursor), each one a hand-over to
 the thread and back through the event loop. Under load those hand-overs were the largest
-single cost of an update on SQLite. This adapter does the same four steps in one call, in the
-worker thread; everything else (transactions, errors, server-side cursors) is SQLAlchemy's.
+single cost of an update on SQLite. This adapter:
+
+- does the same four steps in one call, in the worker thread;
+- runs a statement marked `AT_COMMIT` (see `wzt_bot.db.at_commit`) and the COMMIT in one
+  call;
+- skips the trip for a COMMIT or ROLLBACK when SQLite has no transaction open (only reads so
+  far: sqlite3 begins a transaction at the first write), where sqlite3 would do nothing.
+
+Everything else (transactions, errors, server-side cursors) is SQLAlchemy's.
 Used through `create_async_engine(..., module=one_hop_dbapi())`.
 """
 
@@ -21,7 +28,10 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 
+from wzt_bot.db.at_commit import AT_COMMIT_INSERT, queued
+
 _Outcome = tuple[Any, list[Any] | None, Any, int]
+_Statements = list[tuple[Any, Any]]
 
 
 def _run(connection: sqlite3.Connection, operation: Any, parameters: Any) -> _Outcome:
@@ -39,10 +49,23 @@ def _run(connection: sqlite3.Connection, operation: Any, parameters: Any) -> _Ou
         cursor.close()
 
 
+def _run_then_commit(connection: sqlite3.Connection, statements: _Statements) -> None:
+    """In aiosqlite's thread: the statements queued for the commit, then the commit."""
+    for operation, parameters in statements:
+        connection.execute(operation, () if parameters is None else parameters).close()
+    connection.commit()
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
+        if operation.startswith(AT_COMMIT_INSERT):
+            self._adapt_connection._at_commit.append((operation, parameters))  # type: ignore[attr-defined]
+            self.description = None
+            self.lastrowid = self.rowcount = -1
+            self.await_(queued())
+            return
         driver: Any = self._connection
         try:
             outcome: _Outcome = self.await_(
@@ -61,12 +84,40 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_at_commit",)
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._at_commit: _Statements = []
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         if server_side:
             return super().cursor(server_side=True)
         return OneHopCursor(self)
+
+    def _in_transaction(self) -> bool:
+        """SQLite's own flag, read without a trip to the thread (True when unreadable)."""
+        try:
+            return bool(self._connection._conn.in_transaction)
+        except Exception:
+            return True
+
+    def commit(self) -> None:
+        statements = self._at_commit
+        if statements:
+            self._at_commit = []
+            driver: Any = self._connection
+            try:
+                self.await_(driver._execute(_run_then_commit, driver._conn, statements))
+            except Exception as error:
+                self._handle_exception(error)
+        elif self._in_transaction():
+            super().commit()
+
+    def rollback(self) -> None:
+        self._at_commit = []
+        if self._in_transaction():
+            super().rollback()
 
 
 class OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):

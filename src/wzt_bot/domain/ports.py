@@ -380,9 +380,10 @@ class UpdateInbox(Protocol):
         """Store an update (webhook), claimed by the caller; False for a repeat."""
         ...
 
-    async def claim(self, update_id: int, at: datetime) -> bool:
-        """Record, inside the handler's transaction, that this update is handled (polling);
-        False when it was handled before."""
+    async def claim(self, update_id: int, at: datetime) -> None:
+        """Record, inside the handler's transaction, that this update is handled (polling).
+        Call it last, just before the commit: it may be written only with the commit (on
+        SQLite it is), so a repeat is not reported here (the pipeline skips recorded ones)."""
         ...
 
     async def record_failed(self, update_id: int, payload: str, at: datetime) -> None:
