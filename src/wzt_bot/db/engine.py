@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import PoolResetState
 
+from wzt_bot.db.postgres_driver import lazy_begin_dbapi
 from wzt_bot.db.sqlite_driver import one_hop_dbapi
 
 SQLITE_POOL_SIZE = 4
@@ -47,7 +48,13 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     else:
         # No pre-ping (a round trip per checkout): a dropped connection raises once, SQLAlchemy
         # then discards the pool, and the next unit of work reconnects. Recycle idle ones.
-        kwargs |= {"pool_size": 20, "max_overflow": 10, "pool_timeout": 10, "pool_recycle": 1800}
+        kwargs |= {
+            "pool_size": 20,
+            "max_overflow": 10,
+            "pool_timeout": 10,
+            "pool_recycle": 1800,
+            "module": lazy_begin_dbapi(),  # no BEGIN round trip for reads before the first write
+        }
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
 
