@@ -39,11 +39,11 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # opened and closed under load) keep lock waits short.
         # The pool's rollback-on-return is done by `_sqlite_reset` below, only when needed.
         kwargs |= {
-            "connect_args": {"timeout": 30},
+            "connect_args": {"timeout": 30, "check_same_thread": False},
             "pool_size": SQLITE_POOL_SIZE,
             "max_overflow": 0,
             "pool_reset_on_return": None,
-            "module": one_hop_dbapi(),  # one trip to aiosqlite's thread per statement
+            "module": one_hop_dbapi(),  # reads on the loop; a write: one trip to the thread
         }
     else:
         # No pre-ping (a round trip per checkout): a dropped connection raises once, SQLAlchemy

@@ -6,6 +6,14 @@ the thread and back through the event loop. Under load those hand-overs were the
 single cost of an update on SQLite. This adapter:
 
 - does the same four steps in one call, in the worker thread;
+- runs reads (statements that start with SELECT) right here on the event loop, on the
+  connection's sqlite3 object: reading a few rows takes microseconds, the hand-over to the
+  thread and back much longer. In WAL mode (see `engine.py`) a read does not wait for
+  writers, so it does not hold up the loop on a lock; a long read (a big list) does hold it
+  up for its own duration. Writes and commits stay in the thread: they can wait for SQLite's
+  write lock, held maybe by another connection of this very process, which must never
+  block the loop. The loop and the thread never use the connection at the same time (every
+  call is awaited before the next), hence `check_same_thread=False`;
 - runs a statement marked `AT_COMMIT` (see `wzt_bot.db.at_commit`) and the COMMIT in one
   call;
 - skips the trip for a COMMIT or ROLLBACK when SQLite has no transaction open (only reads so
@@ -68,9 +76,12 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             return
         driver: Any = self._connection
         try:
-            outcome: _Outcome = self.await_(
-                driver._execute(_run, driver._conn, operation, parameters)
-            )
+            if operation.startswith("SELECT"):
+                # A read: here, on the event loop (see the module docstring).
+                outcome: _Outcome = _run(driver._conn, operation, parameters)
+                self.await_(queued())
+            else:
+                outcome = self.await_(driver._execute(_run, driver._conn, operation, parameters))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         description, rows, lastrowid, rowcount = outcome
