@@ -9,7 +9,7 @@ send. Nothing of the message is written to the logs.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import structlog
@@ -21,7 +21,7 @@ from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.outreach_texts import crisis_keyboard, crisis_text
 from wzt_bot.domain.models import FlagKind, FlagUrgency, Participant
 from wzt_bot.domain.ports import UnitOfWork
-from wzt_bot.domain.safety import CrisisDetector
+from wzt_bot.domain.safety import CrisisDetector, RiskMatch
 from wzt_bot.domain.services import flags
 from wzt_bot.i18n import Translator
 
@@ -33,8 +33,15 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class CrisisMiddleware(BaseMiddleware):
-    def __init__(self, detector: CrisisDetector) -> None:
+    """`known_texts`: texts sent again and again (the menu's buttons, in every language),
+    checked once here instead of on every press. The detector is a pure function of the
+    text, so the answer is the same; any other text is checked as it comes."""
+
+    def __init__(self, detector: CrisisDetector, known_texts: Iterable[str] = ()) -> None:
         self.detector = detector
+        self._known: dict[str, RiskMatch | None] = {
+            text: detector.detect(text) for text in known_texts
+        }
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Message) or event.chat.type != "private":
@@ -43,11 +50,12 @@ class CrisisMiddleware(BaseMiddleware):
         if not text:
             return await handler(event, data)
         # About 1 ms for a chat message; a very long one goes to a thread (tens of ms).
-        match = (
-            self.detector.detect(text)
-            if len(text) <= LONG_TEXT
-            else await asyncio.to_thread(self.detector.detect, text)
-        )
+        if text in self._known:
+            match = self._known[text]
+        elif len(text) <= LONG_TEXT:
+            match = self.detector.detect(text)
+        else:
+            match = await asyncio.to_thread(self.detector.detect, text)
         if match is None:
             return await handler(event, data)
         ctx: BotContext = data["ctx"]

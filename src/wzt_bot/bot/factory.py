@@ -17,6 +17,7 @@ from wzt_bot.bot.handlers.menu import build_menu_router
 from wzt_bot.bot.handlers.plan import build_plan_router
 from wzt_bot.bot.limits import BlockedCallback, RateLimiter, TelegramLimitsMiddleware
 from wzt_bot.bot.middlewares import UnitOfWorkMiddleware
+from wzt_bot.bot.texts import menu_lookup
 from wzt_bot.dialogs.checkin.dialog import checkin_dialog, checkin_settings_dialog
 from wzt_bot.dialogs.concern.dialog import concern_dialog
 from wzt_bot.dialogs.language.dialog import language_dialog
@@ -46,7 +47,7 @@ def build_dispatcher(
     dp.update.outer_middleware(UnitOfWorkMiddleware())
     if ctx.crisis is not None:
         # Before every handler and every dialog (registered before setup_dialogs' own).
-        crisis = CrisisMiddleware(ctx.crisis)
+        crisis = CrisisMiddleware(ctx.crisis, known_texts=menu_lookup(ctx.i18n))
         dp.message.outer_middleware(crisis)
         dp.edited_message.outer_middleware(crisis)
     dp.include_routers(
