@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -12,6 +12,7 @@ from aiogram_dialog.api.protocols import MessageManagerProtocol
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis import CrisisMiddleware
+from wzt_bot.bot.filters import dialog_open
 from wzt_bot.bot.handlers import commands, errors, fallback, outreach
 from wzt_bot.bot.handlers.menu import build_menu_router
 from wzt_bot.bot.handlers.plan import build_plan_router
@@ -57,13 +58,25 @@ def build_dispatcher(
         build_menu_router(ctx.i18n),
         outreach.build_router(),
         build_plan_router(),
+        _dialogs(),
+        fallback.build_router(),
+    )
+    setup_dialogs(dp, message_manager=message_manager)
+    return dp
+
+
+def _dialogs() -> Router:
+    """The dialogs, behind one filter: a message or button press without an open dialog
+    (most of them) skips them all at once instead of trying each dialog in turn."""
+    router = Router(name="dialogs")
+    router.message.filter(dialog_open)
+    router.callback_query.filter(dialog_open)
+    router.include_routers(
         onboarding_dialog(),
         language_dialog(),
         checkin_dialog(),
         checkin_settings_dialog(),
         concern_dialog(),
         plan_words_dialog(),
-        fallback.build_router(),
     )
-    setup_dialogs(dp, message_manager=message_manager)
-    return dp
+    return router

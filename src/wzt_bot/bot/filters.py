@@ -7,7 +7,9 @@ filter per update. These cheap checks run on the event loop instead.
 
 from __future__ import annotations
 
-from aiogram.types import CallbackQuery, Message
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 
 async def private_message(message: Message) -> bool:
@@ -27,3 +29,10 @@ async def private_command(message: Message) -> bool:
         return False
     text = message.text or message.caption
     return text is not None and text.startswith("/")
+
+
+async def dialog_open(event: TelegramObject, aiogd_context: Any = None) -> bool:
+    """A dialog is open for this event (aiogram-dialog's intent middleware put its context
+    under "aiogd_context"). Every dialog's own handlers require that anyway, so the dialogs'
+    routers behind this filter are skipped at once when no dialog is open."""
+    return aiogd_context is not None
