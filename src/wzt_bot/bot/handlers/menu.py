@@ -198,6 +198,7 @@ def my_data_text(t: Translator, participant: Participant, *, allowed: bool) -> s
                     ),
                     t("• Berichten van mij: ja") if allowed else t("• Berichten van mij: nee"),
                     t("• Wat je zelf naar je team stuurt."),
+                    t("• Een klacht: die leest alleen wie klachten behandelt."),
                 )
             ),
             "\n".join(
