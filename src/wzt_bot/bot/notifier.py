@@ -121,12 +121,13 @@ def complaint_status_text(t: Translator, payload: dict[str, Any]) -> str:
         parts.append(t("Je klacht is in behandeling. Iemand kijkt ernaar."))
     if payload.get("answer"):
         parts.append(str(payload["answer"]))
-    parts.append(
-        t(
-            "Ben je niet tevreden met het antwoord? "
-            "Je kan gratis naar de Vlaamse Ombudsdienst: 0800 240 50."
+    if payload.get("status") == "beantwoord":
+        parts.append(
+            t(
+                "Ben je niet tevreden met het antwoord? "
+                "Je kan gratis naar de Vlaamse Ombudsdienst: 0800 240 50."
+            )
         )
-    )
     return "\n\n".join(parts)
 
 

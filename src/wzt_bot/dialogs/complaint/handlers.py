@@ -19,7 +19,7 @@ from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services import complaints, flags
 from wzt_bot.domain.services.onboarding import request_contact
-from wzt_bot.i18n import Translator
+from wzt_bot.i18n import N_, Translator
 
 MAX_TEXT = 4000
 
@@ -29,8 +29,23 @@ def _deps(manager: DialogManager) -> tuple[UnitOfWork, BotContext, Participant |
     return data["uow"], data["ctx"], data.get("participant")
 
 
+#: The shipped defaults are Dutch data; while a network keeps them, they are translated.
+DEFAULT_WORDS = frozenset(
+    {
+        N_("de klachtenbehandelaar van je netwerk"),
+        N_("de onafhankelijke klachtenbehandelaar"),
+        N_("op werkdagen"),
+    }
+)
+
+
+def said(t: Translator, value: str) -> str:
+    """A contact's name or hours: translated when it is a shipped default, else as written."""
+    return t(value) if value in DEFAULT_WORDS else value
+
+
 def contact_lines(t: Translator, contact: Contact) -> str:
-    lines = [contact.name]
+    lines = [said(t, contact.name)]
     if contact.phone:
         lines.append(t("📞 Bellen: {phone}", phone=contact.phone))
     if contact.email:
@@ -38,7 +53,7 @@ def contact_lines(t: Translator, contact: Contact) -> str:
     if contact.web:
         lines.append(t("🌐 Op het internet: {web}", web=contact.web))
     if contact.hours:
-        lines.append(t("🕘 Wanneer: {hours}", hours=contact.hours))
+        lines.append(t("🕘 Wanneer: {hours}", hours=said(t, contact.hours)))
     return "\n".join(lines)
 
 
@@ -71,7 +86,7 @@ async def get_steps(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     )
     return {
         "ombudsdienst": ombudsdienst,
-        "handler": settings.handler(about_team).contact.name,
+        "handler": said(t, settings.handler(about_team).contact.name),
         "about_team": about_team,
     }
 
@@ -85,7 +100,10 @@ async def get_preview(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         body = (body + "\n" if body else "") + t("(je spraakbericht)")
     if data.get("anonymous"):
         body += "\n\n" + t("Zonder je naam.")
-    return {"handler": settings.handler(bool(data.get("about_team"))).contact.name, "body": body}
+    return {
+        "handler": said(t, settings.handler(bool(data.get("about_team"))).contact.name),
+        "body": body,
+    }
 
 
 async def on_to_team(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -177,8 +195,11 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
     await callback.message.answer(
         "\n\n".join(
             (
-                t("✅ Je klacht is verstuurd naar {handler}.", handler=handler.name),
-                t("Je nummer is {receipt}. Bewaar het goed.", receipt=complaint.receipt),
+                t("✅ Je klacht is verstuurd naar {handler}.", handler=said(t, handler.name)),
+                t(
+                    "Het nummer van je klacht is {receipt}. Bewaar het goed.",
+                    receipt=complaint.receipt,
+                ),
                 t("Ik laat je weten wat ermee gebeurt: ontvangen, in behandeling, beantwoord."),
                 contact_lines(t, handler),
             )

@@ -44,7 +44,7 @@ OMBUDSDIENST = Contact(
     name="Vlaamse Ombudsdienst",
     phone="0800 240 50",
     web="https://www.vlaamseombudsdienst.be",
-    hours="Vlaamse infolijn 1700: gratis, op werkdagen",
+    hours="op werkdagen",
     note="Gratis. Geen anonieme klachten, maar je kan vragen dat je naam niet wordt doorgegeven.",
     last_verified=DEFAULTS_VERIFIED,
 )
