@@ -74,6 +74,10 @@ class Settings(BaseSettings):
         None, description="LibreTranslate-compatible server: machine translation when set."
     )
     translate_api_key: SecretStr | None = Field(None, description="API key for that server.")
+    smtp_url: SecretStr | None = Field(
+        None, description="SMTP server for complaints by e-mail: smtp://user:pass@host:587."
+    )
+    smtp_from: str = Field("wzt-bot@localhost", description="Sender address of those e-mails.")
     evaluation_notice_days: int = Field(
         3, ge=0, le=14, description="Days before an evaluation the participant is told (0: never)."
     )
@@ -86,6 +90,7 @@ class Settings(BaseSettings):
         "bot_token",
         "webhook_secret",
         "translate_api_key",
+        "smtp_url",
         "redis_url",
         "webhook_url",
         "translate_url",

@@ -31,6 +31,7 @@ from wzt_bot.bot.pipeline import ALLOWED_UPDATES, UpdatePipeline
 from wzt_bot.bot.webhook import WEBHOOK_PATH, build_webhook_router
 from wzt_bot.clients.language import LinguaLanguageTools
 from wzt_bot.clients.locks import RedisChatLocks
+from wzt_bot.clients.mailer import SmtpMailer
 from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from wzt_bot.clients.relay import HttpxWebhookRelay
 from wzt_bot.clients.telegram_files import HttpxTelegramFiles
@@ -179,11 +180,13 @@ class Container:
         """The one sender of the outbox: Telegram messages and the teams' webhooks."""
         if self.relay is None:
             self.relay = HttpxWebhookRelay()
+        smtp = self.settings.smtp_url
         return Sender(
             self.uow_factory,
             self.clock,
             TelegramNotifier(self.telegram_bot(), self.i18n, self.limiter),
             self.relay,
+            mailer=SmtpMailer(smtp.get_secret_value(), self.settings.smtp_from) if smtp else None,
             lease_clock=SystemClock(),
         )
 

@@ -114,10 +114,10 @@ async def test_menu_items_are_never_dead(harness: Harness) -> None:
     h, user = harness, 3001
     t = h.container.i18n.get("nl")
     await onboard(h, user)
-    await h.sandbox.press(user, "📣 Klacht")
-    await h.wait_text(user, t("Wil je dat iemand van je team contact met je opneemt?"))
-    await h.sandbox.press(user, t("Nee, nu niet"))
-    await h.wait_text(user, t("Oké. Je kan het altijd later nog vragen."))
+    await h.sandbox.press(user, "📣 Klacht")  # every way out ends at the menu
+    await h.wait_text(user, t("Wat wil je doen? Kies wat het best past."))
+    await h.sandbox.press(user, t("✖️ Stoppen"))
+    await h.wait_text(user, t("Oké, ik heb niets verstuurd."))
     await h.sandbox.press(user, "📋 Mijn plan")  # no plan yet: still a way to a person
     await h.wait_text(user, t("Je plan is er nog niet. Je maakt het samen met je begeleider."))
     await h.sandbox.press(user, "📞 " + t("Contact met mijn team"))

@@ -20,6 +20,7 @@ from wzt_bot.bot.limits import BlockedCallback, RateLimiter, TelegramLimitsMiddl
 from wzt_bot.bot.middlewares import UnitOfWorkMiddleware
 from wzt_bot.bot.texts import menu_lookup
 from wzt_bot.dialogs.checkin.dialog import checkin_dialog, checkin_settings_dialog
+from wzt_bot.dialogs.complaint.dialog import complaint_dialog
 from wzt_bot.dialogs.concern.dialog import concern_dialog
 from wzt_bot.dialogs.language.dialog import language_dialog
 from wzt_bot.dialogs.onboarding.dialog import onboarding_dialog
@@ -78,5 +79,6 @@ def _dialogs() -> Router:
         checkin_settings_dialog(),
         concern_dialog(),
         plan_words_dialog(),
+        complaint_dialog(),
     )
     return router

@@ -107,7 +107,28 @@ def render(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
 def _render_other(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
     if message.kind == "team_notice":
         return team_notice_text(dict(message.payload)), None
+    if message.kind == "complaint_status":
+        return complaint_status_text(t, dict(message.payload)), None
     return _render_plan(message, t)
+
+
+def complaint_status_text(t: Translator, payload: dict[str, Any]) -> str:
+    receipt = str(payload.get("receipt") or "")
+    parts = [t("Nieuws over je klacht {receipt}.", receipt=receipt)]
+    if payload.get("status") == "beantwoord":
+        parts.append(t("Je klacht is beantwoord."))
+    else:
+        parts.append(t("Je klacht is in behandeling. Iemand kijkt ernaar."))
+    if payload.get("answer"):
+        parts.append(str(payload["answer"]))
+    if payload.get("status") == "beantwoord":
+        parts.append(
+            t(
+                "Ben je niet tevreden met het antwoord? "
+                "Je kan gratis naar de Vlaamse Ombudsdienst: 0800 240 50."
+            )
+        )
+    return "\n\n".join(parts)
 
 
 def _render_plan(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:

@@ -43,6 +43,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("help", N_("Uitleg over de chatbot")),
     ("taal", N_("Kies een andere taal")),
     ("stop", N_("Pauzeer mijn berichten")),
+    ("klacht", N_("Een klacht of een probleem melden")),
 )
 
 EMERGENCY = N_(
@@ -111,6 +112,7 @@ def help_text(t: Translator) -> str:
             t("• /menu toont het menu opnieuw."),
             t("• /taal kiest een andere taal."),
             t("• /stop pauzeert mijn berichten."),
+            t("• /klacht: een klacht of een probleem melden."),
             t("• /help toont deze uitleg."),
             "",
             t("Je team is niet dag en nacht online."),

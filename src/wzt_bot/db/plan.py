@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from wzt_bot.db.outreach import _Encrypted
 from wzt_bot.db.tables import (
     AppointmentRow,
+    ComplaintRow,
     DirectoryRow,
     PlanActionMarkRow,
     PlanResponseRow,
@@ -27,6 +28,8 @@ from wzt_bot.domain.models import (
     ActionDomain,
     ActionStatus,
     Appointment,
+    Complaint,
+    ComplaintStatus,
     DirectoryEntry,
     DirectoryRole,
     EndAdvice,
@@ -433,3 +436,88 @@ class SqlPlanRepository(_Encrypted):
             .limit(limit)
         )
         return [self._trajectory(r) for r in rows]
+
+
+class SqlComplaintRepository(_Encrypted):
+    def _complaint(self, r: ComplaintRow) -> Complaint:
+        body = self._open(r.id, r.body_ct, r.key_id)
+        return Complaint(
+            id=r.id,
+            receipt=r.receipt,
+            network_id=r.network_id,
+            participant_id=r.participant_id,
+            about_team=r.about_team,
+            anonymous=r.anonymous,
+            created_at=r.created_at,
+            handler=r.handler,
+            text=body.get("text") or "",
+            voice_ref=body.get("voice_ref"),
+            status=ComplaintStatus(r.status),
+            updated_at=r.updated_at,
+            answer=body.get("answer"),
+        )
+
+    def _body(self, c: Complaint) -> tuple[bytes, str]:
+        return self._seal(c.id, {"text": c.text, "voice_ref": c.voice_ref, "answer": c.answer})
+
+    async def add(self, complaint: Complaint) -> bool:
+        ct, key_id = self._body(complaint)
+        try:
+            async with self.s.begin_nested():
+                self.s.add(
+                    ComplaintRow(
+                        id=complaint.id,
+                        receipt=complaint.receipt,
+                        network_id=complaint.network_id,
+                        participant_id=complaint.participant_id,
+                        about_team=complaint.about_team,
+                        anonymous=complaint.anonymous,
+                        handler=complaint.handler,
+                        status=complaint.status.value,
+                        created_at=complaint.created_at,
+                        updated_at=complaint.updated_at,
+                        body_ct=ct,
+                        key_id=key_id,
+                    )
+                )
+                await self.s.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    async def get(self, complaint_id: uuid.UUID) -> Complaint | None:
+        row = await self.s.get(ComplaintRow, complaint_id, populate_existing=True)
+        return self._complaint(row) if row else None
+
+    async def update(self, complaint: Complaint) -> None:
+        ct, key_id = self._body(complaint)
+        await self.s.execute(
+            update(ComplaintRow)
+            .where(ComplaintRow.id == complaint.id)
+            .values(
+                status=complaint.status.value,
+                updated_at=complaint.updated_at,
+                body_ct=ct,
+                key_id=key_id,
+            ),
+            execution_options=_ORM,
+        )
+
+    async def for_participant(self, participant_id: uuid.UUID) -> Sequence[Complaint]:
+        rows = await self.s.scalars(
+            select(ComplaintRow)
+            .where(ComplaintRow.participant_id == participant_id)
+            .order_by(ComplaintRow.created_at.desc())
+        )
+        return [self._complaint(r) for r in rows]
+
+    async def for_network(
+        self, network_id: uuid.UUID | None, status: ComplaintStatus | None, limit: int
+    ) -> Sequence[Complaint]:
+        query = select(ComplaintRow)
+        if network_id is not None:
+            query = query.where(ComplaintRow.network_id == network_id)
+        if status is not None:
+            query = query.where(ComplaintRow.status == status.value)
+        rows = await self.s.scalars(query.order_by(ComplaintRow.created_at.desc()).limit(limit))
+        return [self._complaint(r) for r in rows]

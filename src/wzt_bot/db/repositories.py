@@ -100,10 +100,22 @@ class SqlNetworkRepository(_Repo):
         )
 
     async def checkin_settings(self, network_id: uuid.UUID) -> dict[str, Any]:
+        return await self.section(network_id, "checkins")
+
+    async def section(self, network_id: uuid.UUID, key: str) -> dict[str, Any]:
         settings = await self.s.scalar(
             select(NetworkRow.settings).where(NetworkRow.id == network_id)
         )
-        return dict((settings or {}).get("checkins") or {})
+        return dict((settings or {}).get(key) or {})
+
+    async def save_section(self, network_id: uuid.UUID, key: str, values: dict[str, Any]) -> None:
+        current = await self.s.scalar(
+            select(NetworkRow.settings).where(NetworkRow.id == network_id)
+        )
+        settings = dict(current or {}) | {key: dict(values)}
+        await self.s.execute(
+            update(NetworkRow).where(NetworkRow.id == network_id).values(settings=settings)
+        )
 
 
 class SqlTeamRepository(_Repo):

@@ -376,3 +376,68 @@ class AppointmentRow(Base):
     body_ct: Mapped[bytes] = mapped_column(LargeBinary)
     key_id: Mapped[str] = mapped_column(String(16))
     __table_args__ = (Index("ix_appointments_participant_starts", "participant_id", "starts_at"),)
+
+
+class ComplaintRow(Base):
+    __tablename__ = "complaints"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(16), unique=True)
+    network_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("networks.id"), index=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
+    about_team: Mapped[bool] = mapped_column(Boolean)
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    handler: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # what happened (text, voice note reference) and the handler's answer
+    body_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(16))
+
+
+# --- feedback: the participant's side and the anonymous side share no key ---------------
+
+
+class SurveyProgressRow(Base):
+    __tablename__ = "survey_progress"
+    participant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("participants.id"), primary_key=True
+    )
+    survey: Mapped[str] = mapped_column(String(16), primary_key=True)
+    survey_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    offered_on: Mapped[date] = mapped_column(Date, index=True)
+    updated_on: Mapped[date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    share_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    # answers so far, only while unfinished (wiped when the sitting ends)
+    draft_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class FeedbackResponseRow(Base):
+    """Anonymous: no participant, team, chat or timestamp (see `FeedbackResponse`)."""
+
+    __tablename__ = "feedback_responses"
+    __table_args__ = (Index("ix_feedback_responses_network_month", "network_id", "month"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    network_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("networks.id"))
+    trajectory_type: Mapped[str] = mapped_column(String(48))
+    survey: Mapped[str] = mapped_column(String(16))
+    survey_version: Mapped[int] = mapped_column(Integer)
+    month: Mapped[date] = mapped_column(Date)
+    completed: Mapped[bool] = mapped_column(Boolean)
+    stopped_after: Mapped[str | None] = mapped_column(String(48))
+    share_text: Mapped[bool] = mapped_column(Boolean)
+
+
+class FeedbackAnswerRow(Base):
+    __tablename__ = "feedback_answers"
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("feedback_responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    value: Mapped[str | None] = mapped_column(String(32))  # option code; None: words only
+    # the participant's own words, only when they agreed to share them (encrypted)
+    text_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_id: Mapped[str | None] = mapped_column(String(16))

@@ -8,8 +8,9 @@ from typing import Any, Self, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from wzt_bot.crypto import Keyring
+from wzt_bot.db.feedback import SqlFeedbackRepository
 from wzt_bot.db.outreach import SqlCheckinRepository, SqlFlagRepository, SqlOutbox
-from wzt_bot.db.plan import SqlPlanRepository
+from wzt_bot.db.plan import SqlComplaintRepository, SqlPlanRepository
 from wzt_bot.db.repositories import (
     SqlAuditRepository,
     SqlConsentRepository,
@@ -32,6 +33,8 @@ _NEEDS_KEYRING: frozenset[type] = frozenset(
         SqlCheckinRepository,
         SqlOutbox,
         SqlPlanRepository,
+        SqlComplaintRepository,
+        SqlFeedbackRepository,
     }
 )
 
@@ -124,6 +127,14 @@ class SqlUnitOfWork:
     @property
     def plans(self) -> SqlPlanRepository:
         return self._repo(SqlPlanRepository)
+
+    @property
+    def complaints(self) -> SqlComplaintRepository:
+        return self._repo(SqlComplaintRepository)
+
+    @property
+    def feedback(self) -> SqlFeedbackRepository:
+        return self._repo(SqlFeedbackRepository)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._engine.connect()

@@ -37,3 +37,13 @@ class PlanWordsSG(StatesGroup):
     a new plan version, or the participant's view before an evaluation."""
 
     compose = State()
+
+
+class ComplaintSG(StatesGroup):
+    choose = State()
+    decision = State()
+    about_team = State()
+    steps = State()
+    anonymous = State()
+    compose = State()
+    preview = State()

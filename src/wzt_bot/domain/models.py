@@ -114,6 +114,7 @@ class OutboxStatus(enum.StrEnum):
 class OutboxChannel(enum.StrEnum):
     TELEGRAM = "telegram"  # a message to a participant or to a team's group chat
     WEBHOOK = "webhook"  # a signed event to a team's own casemanagement system
+    EMAIL = "email"  # a complaint to a network's complaints handler (SMTP)
 
 
 #: The languages the bot speaks. Dutch is the source language of every text.
@@ -481,3 +482,92 @@ class Appointment:
     created_by: uuid.UUID | None = None
     cancelled_at: datetime | None = None
     cant_come_at: datetime | None = None
+
+
+# --- complaints --------------------------------------------------------------------------
+
+
+class ComplaintStatus(enum.StrEnum):
+    ONTVANGEN = "ontvangen"
+    IN_BEHANDELING = "in_behandeling"
+    BEANTWOORD = "beantwoord"
+
+
+@dataclass(slots=True)
+class Complaint:
+    """A complaint filed in the bot. Never filtered; about one's own team it goes to the
+    independent handler and never to that team (no flag, notice or webhook)."""
+
+    id: uuid.UUID
+    receipt: str  # what the participant quotes: "K-7F3A2C"
+    network_id: uuid.UUID
+    participant_id: uuid.UUID  # to send status updates; never shown when anonymous
+    about_team: bool
+    anonymous: bool
+    created_at: datetime
+    handler: str  # "independent" or "organisation"
+    text: str = ""  # encrypted at rest
+    voice_ref: str | None = None
+    status: ComplaintStatus = ComplaintStatus.ONTVANGEN
+    updated_at: datetime | None = None
+    answer: str | None = None  # the handler's short message with a status change (encrypted)
+
+
+# --- feedback (issue 5 §3-4) ---------------------------------------------------------------
+
+
+class SurveyKind(enum.StrEnum):
+    START = "start"  # a short pulse after the first plan is acknowledged
+    STAGE = "stage"  # a pulse after the first month of a stage
+    END = "end"  # at the eindadvies: HIVA's four dimensions and NOOZO's two
+    FOLLOW_3 = "follow_3"  # 3, 6 and 12 months after the end
+    FOLLOW_6 = "follow_6"
+    FOLLOW_12 = "follow_12"
+
+
+class SurveyStatus(enum.StrEnum):
+    OFFERED = "offered"  # asked, not started
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"  # "Later verder": resumes where it stopped
+    DONE = "done"  # every question seen; the answers went to the anonymous tables
+    DECLINED = "declined"  # "Nee, dank je": never asked again for this survey
+    EXPIRED = "expired"  # left unfinished too long: what was answered went anonymous
+
+
+@dataclass(slots=True)
+class FeedbackResponse:
+    """One anonymous sitting of one survey. No participant, team, chat or exact time: only
+    network, trajectory type, survey (version) and the month it was answered, so nothing
+    links it back to a person. Written once, when the sitting ends (done or expired)."""
+
+    id: uuid.UUID  # random, derived from nothing
+    network_id: uuid.UUID
+    trajectory_type: str  # a TrajectoryType value, or "onbekend"
+    survey: SurveyKind
+    survey_version: int
+    month: date  # the first day of the month it was answered
+    answers: dict[str, str]  # question id -> option code, for the questions answered
+    #: question id -> the participant's own words; stored only when `share_text` (else the
+    #: words are not kept at all), shown in reports masked (names, phones, e-mail addresses)
+    free_text: dict[str, str] = field(default_factory=dict)
+    share_text: bool = False
+    completed: bool = False
+    stopped_after: str | None = None  # the last question answered when not completed
+
+
+@dataclass(slots=True)
+class SurveyProgress:
+    """The participant's side of one survey: whether it was offered, where they are, and
+    (encrypted, only while unfinished) the answers so far. When the sitting ends the answers
+    move to a `FeedbackResponse` and are wiped here, so this row never holds them after."""
+
+    participant_id: uuid.UUID
+    survey: SurveyKind
+    survey_version: int
+    status: SurveyStatus
+    offered_on: date  # local date; for the response rate (offers per month) and expiry
+    position: int = 0  # index of the next question
+    draft: dict[str, str] = field(default_factory=dict)  # answers so far (encrypted)
+    draft_text: dict[str, str] = field(default_factory=dict)  # own words so far (encrypted)
+    share_text: bool = False
+    updated_on: date | None = None

@@ -13,8 +13,11 @@ from wzt_bot.domain.models import (
     Appointment,
     AuditEntry,
     Checkin,
+    Complaint,
+    ComplaintStatus,
     Consent,
     DirectoryEntry,
+    FeedbackResponse,
     Flag,
     FlagKind,
     FlagMessage,
@@ -28,6 +31,8 @@ from wzt_bot.domain.models import (
     PlanResponse,
     PlanVersion,
     Staff,
+    SurveyKind,
+    SurveyProgress,
     Team,
     TelegramLink,
     Trajectory,
@@ -50,6 +55,13 @@ class NetworkRepository(Protocol):
     async def checkin_settings(self, network_id: uuid.UUID) -> dict[str, Any]: ...
     async def save_checkin_settings(
         self, network_id: uuid.UUID, values: dict[str, Any]
+    ) -> None: ...
+    async def section(self, network_id: uuid.UUID, key: str) -> dict[str, Any]:
+        """One section of the network's settings ("complaints", "rights", ...)."""
+        ...
+
+    async def save_section(
+        self, network_id: uuid.UUID, key: str, values: dict[str, Any]
     ) -> None: ...
 
 
@@ -282,6 +294,40 @@ class PlanRepository(Protocol):
         ...
 
 
+class ComplaintRepository(Protocol):
+    async def add(self, complaint: Complaint) -> bool:
+        """False when the receipt number is taken (draw another)."""
+        ...
+
+    async def get(self, complaint_id: uuid.UUID) -> Complaint | None: ...
+    async def update(self, complaint: Complaint) -> None: ...
+    async def for_participant(self, participant_id: uuid.UUID) -> Sequence[Complaint]: ...
+    async def for_network(
+        self, network_id: uuid.UUID | None, status: ComplaintStatus | None, limit: int
+    ) -> Sequence[Complaint]: ...
+
+
+class FeedbackRepository(Protocol):
+    """Surveys. The participant's progress (`SurveyProgress`) and the anonymous answers
+    (`FeedbackResponse`) live in separate tables with no key in common."""
+
+    async def progress(
+        self, participant_id: uuid.UUID, survey: SurveyKind
+    ) -> SurveyProgress | None: ...
+    async def save_progress(self, progress: SurveyProgress) -> None:
+        """Insert or replace (participant, survey)."""
+        ...
+
+    async def progress_for(self, participant_id: uuid.UUID) -> Sequence[SurveyProgress]: ...
+    async def add_response(self, response: FeedbackResponse) -> None: ...
+
+
+class Mailer(Protocol):
+    """E-mail to a complaints handler. Raises TryLaterError (temporary) or RejectedError."""
+
+    async def send(self, to: str, subject: str, body: str) -> None: ...
+
+
 class AuditRepository(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
     async def for_participant(self, participant_id: uuid.UUID) -> Sequence[AuditEntry]: ...
@@ -357,6 +403,10 @@ class UnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def plans(self) -> PlanRepository: ...
+    @property
+    def complaints(self) -> ComplaintRepository: ...
+    @property
+    def feedback(self) -> FeedbackRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -10,7 +10,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.filters import private_command
 from wzt_bot.bot.texts import help_text, main_menu, no_code_text, stop_text, throttled_text
-from wzt_bot.dialogs.states import LanguageSG, OnboardingSG
+from wzt_bot.dialogs.states import ComplaintSG, LanguageSG, OnboardingSG
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import Participant, ParticipantStatus
 from wzt_bot.domain.ports import UnitOfWork
@@ -134,6 +134,22 @@ async def cmd_stop(
     await message.answer(stop_text(t), reply_markup=main_menu(t))
 
 
+async def cmd_complaint(
+    message: Message,
+    participant: Participant | None,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    """/klacht: the same four ways as 📣 Klacht in the menu."""
+    if participant is None:
+        await answer_stranger(message, ctx, t)
+        return
+    await dialog_manager.start(
+        ComplaintSG.choose, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
+
+
 def build_router() -> Router:
     router = Router(name="commands")
     router.message.filter(private_command)  # the rest skips the command filters
@@ -143,4 +159,5 @@ def build_router() -> Router:
     router.message.register(cmd_help, Command("help"))
     router.message.register(cmd_language, Command("taal", "language", "langue", "lang"))
     router.message.register(cmd_stop, Command("stop"))
+    router.message.register(cmd_complaint, Command("klacht", "complaint", "plainte"))
     return router

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
@@ -21,7 +22,7 @@ from wzt_bot.bot.texts import (
     menu_lookup,
     no_code_text,
 )
-from wzt_bot.dialogs.states import ConcernSG, LanguageSG
+from wzt_bot.dialogs.states import ComplaintSG, ConcernSG, LanguageSG
 from wzt_bot.domain.models import LOCALE_NAMES, ConsentKind, Participant
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services.onboarding import (
@@ -54,6 +55,13 @@ def contact_keyboard(t: Translator, source: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+#: Menu items that open a dialog of their own.
+_DIALOGS: dict[MenuItem, State] = {
+    MenuItem.ASK: ConcernSG.topic,
+    MenuItem.COMPLAINT: ComplaintSG.choose,
+}
 
 
 def build_menu_router(i18n: I18n) -> Router:
@@ -91,10 +99,9 @@ def build_menu_router(i18n: I18n) -> Router:
         if item is MenuItem.CHECKIN:
             await start_checkin(message, participant, uow, ctx, t)
             return
-        if item is MenuItem.ASK:
-            await dialog_manager.start(
-                ConcernSG.topic, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
-            )
+        dialog = _DIALOGS.get(item)
+        if dialog is not None:
+            await dialog_manager.start(dialog, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
             return
         if item is MenuItem.PLAN:
             await show_hub(message, participant, uow, ctx, t)
@@ -191,6 +198,7 @@ def my_data_text(t: Translator, participant: Participant, *, allowed: bool) -> s
                     ),
                     t("• Berichten van mij: ja") if allowed else t("• Berichten van mij: nee"),
                     t("• Wat je zelf naar je team stuurt."),
+                    t("• Een klacht: die leest alleen wie klachten behandelt."),
                 )
             ),
             "\n".join(

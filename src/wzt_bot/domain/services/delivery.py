@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from wzt_bot.domain.errors import DeliveryError, RecipientGoneError, RejectedError, TryLaterError
 from wzt_bot.domain.models import OutboxChannel, OutboxMessage, OutboxStatus
 from wzt_bot.domain.policies.schedule import CheckinRules, in_quiet_hours, next_allowed
-from wzt_bot.domain.ports import Clock, Notifier, OnWire, UnitOfWorkFactory, WebhookRelay
+from wzt_bot.domain.ports import Clock, Mailer, Notifier, OnWire, UnitOfWorkFactory, WebhookRelay
 
 TELEGRAM_MAX_ATTEMPTS = 8
 BACKOFF_FIRST = timedelta(seconds=30)
@@ -93,6 +93,7 @@ class Sender:
         notifier: Notifier,
         relay: WebhookRelay | None = None,
         *,
+        mailer: Mailer | None = None,
         lease_clock: Clock | None = None,
         batch: int = 50,
         concurrency: int = 8,
@@ -102,6 +103,7 @@ class Sender:
         self.lease_clock = lease_clock or clock  # real time: how old a claim is
         self.notifier = notifier
         self.relay = relay
+        self.mailer = mailer
         self.batch = batch
         self.concurrency = concurrency
 
@@ -191,6 +193,8 @@ class Sender:
         try:
             if message.channel is OutboxChannel.WEBHOOK:
                 went = await self._post_webhook(message, on_wire)
+            elif message.channel is OutboxChannel.EMAIL:
+                went = await self._send_email(message, on_wire)
             else:
                 went = await self.notifier.send(message, on_wire)
             if not went:
@@ -234,6 +238,17 @@ class Sender:
         if not await on_wire():
             return False
         await self.relay.post(message, settings.webhook_url, secret)
+        return True
+
+    async def _send_email(self, message: OutboxMessage, on_wire: OnWire) -> bool:
+        if self.mailer is None:
+            raise TryLaterError("no mailer configured (WZT_SMTP_URL)")
+        if not await on_wire():
+            return False
+        payload = message.payload
+        await self.mailer.send(
+            message.target, str(payload.get("subject") or ""), str(payload.get("body") or "")
+        )
         return True
 
     async def _finish(

@@ -1,0 +1,1 @@
+"""Klacht: what the participant wants, the complaints steps, and filing a complaint."""

@@ -1,0 +1,218 @@
+"""Klacht: never filtered, never discouraged; about one's own team it goes elsewhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Button
+
+from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.outreach_texts import answer_time_text
+from wzt_bot.bot.texts import EMERGENCY, main_menu
+from wzt_bot.dialogs.states import ComplaintSG, ConcernSG
+from wzt_bot.dialogs.widgets import translator
+from wzt_bot.domain.models import Participant
+from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact
+from wzt_bot.domain.ports import UnitOfWork
+from wzt_bot.domain.services import complaints, flags
+from wzt_bot.domain.services.onboarding import request_contact
+from wzt_bot.i18n import N_, Translator
+
+MAX_TEXT = 4000
+
+
+def _deps(manager: DialogManager) -> tuple[UnitOfWork, BotContext, Participant | None]:
+    data = manager.middleware_data
+    return data["uow"], data["ctx"], data.get("participant")
+
+
+#: The shipped defaults are Dutch data; while a network keeps them, they are translated.
+DEFAULT_WORDS = frozenset(
+    {
+        N_("de klachtenbehandelaar van je netwerk"),
+        N_("de onafhankelijke klachtenbehandelaar"),
+        N_("op werkdagen"),
+    }
+)
+
+
+def said(t: Translator, value: str) -> str:
+    """A contact's name or hours: translated when it is a shipped default, else as written."""
+    return t(value) if value in DEFAULT_WORDS else value
+
+
+def contact_lines(t: Translator, contact: Contact) -> str:
+    lines = [said(t, contact.name)]
+    if contact.phone:
+        lines.append(t("📞 Bellen: {phone}", phone=contact.phone))
+    if contact.email:
+        lines.append(t("✉️ Mailen: {email}", email=contact.email))
+    if contact.web:
+        lines.append(t("🌐 Op het internet: {web}", web=contact.web))
+    if contact.hours:
+        lines.append(t("🕘 Wanneer: {hours}", hours=said(t, contact.hours)))
+    return "\n".join(lines)
+
+
+async def _settings(manager: DialogManager) -> ComplaintSettings:
+    uow, _, participant = _deps(manager)
+    if participant is None:
+        return ComplaintSettings()
+    return await complaints.settings_for(uow, participant)
+
+
+async def get_decision(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    t = translator(dialog_manager)
+    settings = await _settings(dialog_manager)
+    return {"vdab": contact_lines(t, settings.vdab)}
+
+
+async def get_steps(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    t = translator(dialog_manager)
+    settings = await _settings(dialog_manager)
+    about_team = bool(dialog_manager.dialog_data.get("about_team"))
+    ombudsdienst = "\n".join(
+        (
+            contact_lines(t, settings.ombudsdienst),
+            t("Ook gratis: de Vlaamse infolijn 1700, op werkdagen."),
+            t(
+                "De Ombudsdienst neemt geen klachten zonder naam aan. Je kan wel vragen "
+                "dat je naam niet wordt doorgegeven."
+            ),
+        )
+    )
+    return {
+        "ombudsdienst": ombudsdienst,
+        "handler": said(t, settings.handler(about_team).contact.name),
+        "about_team": about_team,
+    }
+
+
+async def get_preview(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    t = translator(dialog_manager)
+    settings = await _settings(dialog_manager)
+    data = dialog_manager.dialog_data
+    body = str(data.get("text") or "")
+    if data.get("voice_ref"):
+        body = (body + "\n" if body else "") + t("(je spraakbericht)")
+    if data.get("anonymous"):
+        body += "\n\n" + t("Zonder je naam.")
+    return {
+        "handler": said(t, settings.handler(bool(data.get("about_team"))).contact.name),
+        "body": body,
+    }
+
+
+async def on_to_team(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await manager.start(ConcernSG.topic, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+async def on_decision(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await manager.switch_to(ComplaintSG.decision, show_mode=ShowMode.SEND)
+
+
+async def on_file(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await manager.switch_to(ComplaintSG.about_team, show_mode=ShowMode.SEND)
+
+
+async def on_help_with_decision(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    uow, ctx, participant = _deps(manager)
+    t = translator(manager)
+    await manager.done()
+    if participant is None or not isinstance(callback.message, Message):
+        return
+    await request_contact(uow, ctx.clock, participant, source="complaint:decision")
+    to = await flags.recipient(uow, participant, None)
+    await callback.message.answer(
+        "\n\n".join(
+            (
+                t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."),
+                answer_time_text(t, to.settings.answer_within_days),
+            )
+        ),
+        reply_markup=main_menu(t),
+    )
+
+
+async def on_about(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    # "Dat weet ik niet" is treated as "yes": then the team surely does not see it.
+    manager.dialog_data["about_team"] = button.widget_id != "about_no"
+    await manager.switch_to(ComplaintSG.steps, show_mode=ShowMode.SEND)
+
+
+async def on_write(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    settings = await _settings(manager)
+    handler = settings.handler(bool(manager.dialog_data.get("about_team")))
+    target = ComplaintSG.anonymous if handler.anonymous_allowed else ComplaintSG.compose
+    await manager.switch_to(target, show_mode=ShowMode.SEND)
+
+
+async def on_anonymous(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    manager.dialog_data["anonymous"] = button.widget_id == "anonymous"
+    await manager.switch_to(ComplaintSG.compose, show_mode=ShowMode.SEND)
+
+
+async def on_message(message: Message, widget: MessageInput, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    data["text"] = (message.text or "")[:MAX_TEXT]
+    data["voice_ref"] = message.voice.file_id if message.voice else None
+    if not data["text"] and not data["voice_ref"]:
+        await message.answer(translator(manager)("Stuur een tekst of een spraakbericht."))
+        return
+    await manager.switch_to(ComplaintSG.preview, show_mode=ShowMode.SEND)
+
+
+async def on_edit(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await manager.switch_to(ComplaintSG.compose, show_mode=ShowMode.SEND)
+
+
+async def on_send(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    uow, ctx, participant = _deps(manager)
+    t = translator(manager)
+    data = dict(manager.dialog_data)
+    await manager.done()
+    if participant is None or not isinstance(callback.message, Message):
+        return
+    complaint, settings = await complaints.file_complaint(
+        uow,
+        ctx.clock,
+        ctx.tz,
+        participant,
+        about_team=bool(data.get("about_team")),
+        anonymous=bool(data.get("anonymous")),
+        words=flags.Words(
+            text=str(data.get("text") or ""),
+            media_kind="voice" if data.get("voice_ref") else None,
+            media_ref=data.get("voice_ref"),
+        ),
+    )
+    handler = settings.handler(complaint.about_team).contact
+    await callback.message.answer(
+        "\n\n".join(
+            (
+                t("✅ Je klacht is verstuurd naar {handler}.", handler=said(t, handler.name)),
+                t(
+                    "Het nummer van je klacht is {receipt}. Bewaar het goed.",
+                    receipt=complaint.receipt,
+                ),
+                t("Ik laat je weten wat ermee gebeurt: ontvangen, in behandeling, beantwoord."),
+                contact_lines(t, handler),
+            )
+        ),
+        reply_markup=main_menu(t),
+    )
+
+
+async def on_cancel(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    t = translator(manager)
+    await manager.done()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(
+            "\n\n".join((t("Oké, ik heb niets verstuurd."), t(EMERGENCY))),
+            reply_markup=main_menu(t),
+        )

@@ -1,0 +1,64 @@
+"""Complaint settings: who handles what, JSON round trip, defaults said in every language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wzt_bot.dialogs.complaint.handlers import DEFAULT_WORDS, contact_lines, said
+from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact, Handler
+from wzt_bot.domain.services.complaints import new_receipt
+from wzt_bot.i18n import I18n
+
+
+def test_a_complaint_about_the_team_goes_to_the_independent_handler() -> None:
+    settings = ComplaintSettings(
+        organisation=Handler(Contact(name="Klachtendienst Oost"), email="eigen@oost.example"),
+        independent=Handler(Contact(name="Klachtenpunt"), email="onafhankelijk@example.org"),
+    )
+    assert settings.handler(about_team=True).email == "onafhankelijk@example.org"
+    assert settings.handler(about_team=False).email == "eigen@oost.example"
+
+
+def test_json_round_trip_keeps_every_field_and_the_verified_date() -> None:
+    settings = ComplaintSettings(
+        independent=Handler(
+            Contact(
+                name="Klachtenpunt",
+                phone="09 123 45 67",
+                email="k@example.org",
+                web="https://example.org/klacht",
+                hours="ma-vr 9-12",
+                note="Gratis.",
+                last_verified=date(2026, 12, 1),
+            ),
+            email="k@example.org",
+            anonymous_allowed=True,
+        )
+    )
+    again = ComplaintSettings.from_json(settings.to_json())
+    assert again == settings
+    assert ComplaintSettings.from_json(None) == ComplaintSettings()
+    assert ComplaintSettings.from_json({}).ombudsdienst.phone == "0800 240 50"
+
+
+def test_shipped_defaults_are_translated_and_a_networks_own_words_are_not() -> None:
+    base = ComplaintSettings()
+    for value in (
+        base.organisation.contact.name,
+        base.independent.contact.name,
+        base.vdab.hours,
+        base.ombudsdienst.hours,
+    ):
+        assert value in DEFAULT_WORDS
+    en = I18n().get("en")
+    assert said(en, base.independent.contact.name) != base.independent.contact.name
+    assert said(en, "Klachtenpunt Oost") == "Klachtenpunt Oost"
+    assert "0800 240 50" in contact_lines(en, base.ombudsdienst)
+
+
+def test_receipts_are_easy_to_read_aloud_and_differ() -> None:
+    receipts = {new_receipt() for _ in range(200)}
+    assert len(receipts) == 200
+    for receipt in receipts:
+        assert receipt.startswith("K-") and len(receipt) == 8
+        assert not set(receipt[2:]) & set("01OI")
