@@ -233,3 +233,77 @@ async def test_a_complaint_not_about_the_team_can_be_stopped_without_sending(
         assert list(await uow.complaints.for_participant(participant.id)) == []
     assert await h.sandbox.unanswered_callbacks() == 0
     await asyncio.sleep(0)
+
+
+async def test_a_risk_message_inside_a_complaint_gets_helplines_but_keeps_its_words(
+    harness: Harness,
+) -> None:
+    """Safety first: helplines and an urgent flag at once. The flag carries no words (they may
+    be about the team), and the complaint still gets them: nothing is lost."""
+    h, user = harness, 7404
+    t = h.container.i18n.get("nl")
+    await _setup_network(h)
+    await onboard(h, user)
+    await h.sandbox.send_text(user, "/klacht")
+    await wait_button(h, user, t("📣 Ik wil een klacht indienen"))
+    await h.sandbox.press(user, t("📣 Ik wil een klacht indienen"))
+    await h.wait_text(user, t("Gaat je klacht over iemand van je team?"))
+    await h.sandbox.press(user, t("Ja"))
+    await h.wait_text(user, t("Zo gaat een klacht:"))
+    await h.sandbox.press(user, t("✍️ Mijn klacht schrijven"))
+    await h.wait_text(user, t("Wil je je naam meesturen?"))
+    await h.sandbox.press(user, t("Nee, zonder naam"))
+    await h.wait_text(user, t("Vertel wat er gebeurde."))
+    words = "Mijn begeleider kleineert me. Ik zie het nie meer zitten, ik wil er nie meer zijn."
+    await h.sandbox.send_text(user, words)
+    await h.wait_text(user, t("Dank je dat je dit vertelt. Je staat er niet alleen voor."))
+    await h.wait_text(user, "kleineert me")  # the preview: the complaint kept its words
+    assert "1813" in str(
+        [m["text"] for m in await h.sandbox.bot_messages(user) if "1813" in str(m.get("text"))]
+    )
+
+    async def flagged_without_words() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            found, _ = await uow.flags.search(
+                FlagFilter(participant_id=participant.id), offset=0, limit=5
+            )
+            assert [(f.kind.value, f.urgency.value) for f in found] == [("crisis", "urgent")]
+            assert found[0].source.endswith(":complaint")
+            thread = await uow.flags.messages(found[0].id)
+            assert all("kleineert" not in (m.text or "") for m in thread)
+
+    await eventually(flagged_without_words)
+    await h.sandbox.press(user, t("✅ Versturen"))
+    await h.wait_text(user, "K-")
+
+    async def filed() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            found = list(await uow.complaints.for_participant(participant.id))
+        assert len(found) == 1
+        assert found[0].text == words and found[0].about_team and found[0].anonymous
+
+    await eventually(filed)
+    # After the complaint, words are the team's to see again (the marker is cleared).
+    await h.sandbox.press(user, "💬 Ik wil iets vragen of zeggen")
+    await h.wait_text(user, t("Waarover gaat het?"))
+    await h.sandbox.press(user, t("Iets anders"))
+    await h.wait_text(user, t("Schrijf je bericht hieronder."))
+    await h.sandbox.send_text(user, "ik wil er nie meer zijn")
+
+    async def flagged_with_words() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            found, _ = await uow.flags.search(
+                FlagFilter(participant_id=participant.id), offset=0, limit=5
+            )
+            [crisis] = found  # the open crisis flag: the new words are added to it
+            thread = await uow.flags.messages(crisis.id)
+            assert [m.text for m in thread if m.text] == ["ik wil er nie meer zijn"]
+
+    await eventually(flagged_with_words)
+    assert await h.sandbox.unanswered_callbacks() == 0

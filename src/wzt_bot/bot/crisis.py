@@ -14,6 +14,7 @@ from typing import Any
 
 import structlog
 from aiogram import BaseMiddleware
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 from prometheus_client import Counter
 
@@ -66,9 +67,10 @@ class CrisisMiddleware(BaseMiddleware):
         log.warning("crisis.detected", kind=match.kind.value, known=participant is not None)
         keyboard = None
         online = False
+        private = await words_are_private(data, ctx.clock.now().timestamp())
         if participant is not None:
             language = None
-            if ctx.language_tools is not None:
+            if ctx.language_tools is not None and not private:
                 language = await ctx.language_tools.detect(text or "")
             flag = await flags.raise_flag(
                 uow,
@@ -76,8 +78,12 @@ class CrisisMiddleware(BaseMiddleware):
                 participant,
                 kind=FlagKind.CRISIS,
                 urgency=FlagUrgency.URGENT,
-                source=f"crisis:{match.kind.value}",
-                words=flags.Words(text=text or "", language=language or participant.locale),
+                # Words written for a complaint stay with the complaint: the team learns that
+                # someone may be at risk, not what they wrote about it (maybe about the team).
+                source=f"crisis:{match.kind.value}" + (":complaint" if private else ""),
+                words=None
+                if private
+                else flags.Words(text=text or "", language=language or participant.locale),
             )
             await uow.commit()  # the flag first: it must not depend on the answer's send
             settings = await uow.teams.settings(participant.team_id)
@@ -87,4 +93,28 @@ class CrisisMiddleware(BaseMiddleware):
             crisis_text(t, team_online=online, known=participant is not None),
             reply_markup=keyboard,
         )
+        if private:
+            # The helplines first, then the complaint still gets its words: never lost.
+            return await handler(event, data)
         return None
+
+
+#: FSM data key: until when (epoch seconds) what the participant types belongs to a complaint
+#: being written. Set by the Klacht dialog on entering its writing step, cleared after.
+PRIVATE_WORDS_KEY = "wzt_private_words_until"
+PRIVATE_WORDS_FOR = 3600.0
+
+
+async def words_are_private(data: dict[str, Any], now: float) -> bool:
+    state: FSMContext | None = data.get("state")
+    if state is None:
+        return False
+    until = (await state.get_data()).get(PRIVATE_WORDS_KEY)
+    return isinstance(until, int | float) and now < until
+
+
+async def set_private_words(state: FSMContext | None, now: float | None) -> None:
+    """From `now` on (for an hour), or no longer (None), typed words belong to a complaint."""
+    if state is not None:
+        until = None if now is None else now + PRIVATE_WORDS_FOR
+        await state.update_data({PRIVATE_WORDS_KEY: until})

@@ -10,6 +10,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button
 
 from wzt_bot.bot.context import BotContext
+from wzt_bot.bot.crisis import set_private_words
 from wzt_bot.bot.outreach_texts import answer_time_text
 from wzt_bot.bot.texts import EMERGENCY, main_menu
 from wzt_bot.dialogs.states import ComplaintSG, ConcernSG
@@ -145,7 +146,17 @@ async def on_about(callback: CallbackQuery, button: Button, manager: DialogManag
     await manager.switch_to(ComplaintSG.steps, show_mode=ShowMode.SEND)
 
 
+async def _private(manager: DialogManager, on: bool) -> None:
+    """While the complaint is written, the crisis layer keeps its words out of the team's
+    flag (it still answers with the helplines and flags urgently)."""
+    _, ctx, _ = _deps(manager)
+    await set_private_words(
+        manager.middleware_data.get("state"), ctx.clock.now().timestamp() if on else None
+    )
+
+
 async def on_write(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await _private(manager, on=True)
     settings = await _settings(manager)
     handler = settings.handler(bool(manager.dialog_data.get("about_team")))
     target = ComplaintSG.anonymous if handler.anonymous_allowed else ComplaintSG.compose
@@ -175,6 +186,7 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
     uow, ctx, participant = _deps(manager)
     t = translator(manager)
     data = dict(manager.dialog_data)
+    await _private(manager, on=False)
     await manager.done()
     if participant is None or not isinstance(callback.message, Message):
         return
@@ -210,6 +222,7 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
 
 async def on_cancel(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     t = translator(manager)
+    await _private(manager, on=False)
     await manager.done()
     if isinstance(callback.message, Message):
         await callback.message.answer(
