@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import make_settings, wipe
 from wzt_bot.domain.models import Role
-from wzt_bot.domain.services import admin, participants
+from wzt_bot.domain.services import admin, onboarding, participants
 from wzt_bot.sandbox.client import SandboxClient
 from wzt_bot.sandbox.fake_telegram import FakeTelegram
 from wzt_bot.wiring import Container, run_parts
@@ -157,3 +157,12 @@ async def onboard(h: Harness, user: int, *, lang: str = "nl", consent: bool = Fa
     )
     await h.sandbox.press(user, t("Ja, dat mag") if consent else t("Nee, liever niet"))
     await h.wait_text(user, t("Hier is het menu. Kies wat je wil doen."))
+
+    async def committed() -> None:
+        # The handler commits after it has answered: wait until the answer is stored, so a
+        # test that goes on through the API sees the consent (and the link) in the database.
+        async with h.container.uow_factory() as uow:
+            participant = await onboarding.participant_for_user(uow, user)
+        assert participant is not None and participant.checkins_consented is consent
+
+    await eventually(committed)

@@ -523,6 +523,7 @@ class SurveyKind(enum.StrEnum):
     FOLLOW_3 = "follow_3"  # 3, 6 and 12 months after the end
     FOLLOW_6 = "follow_6"
     FOLLOW_12 = "follow_12"
+    ANYTIME = "anytime"  # "Ik wil anoniem feedback geven" (Klacht): whenever the person wants
 
 
 class SurveyStatus(enum.StrEnum):
