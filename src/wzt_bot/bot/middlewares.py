@@ -7,11 +7,15 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
+from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.pipeline import payload_text
+from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services.onboarding import mark_reachable, participant_for_user, pick_locale
 
+#: aiogram-dialog's "this button belongs to a dialog that is gone" (see handlers/errors.py)
+STALE_DIALOG_ERRORS = (UnknownIntent, UnknownState, OutdatedIntent)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
@@ -45,6 +49,15 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             data["t"] = ctx.i18n.get(locale)
             try:
                 result = await handler(event, data)
+            except STALE_DIALOG_ERRORS:
+                # A button of a dialog that is gone (after a restart, or an old message):
+                # nothing to keep, and not a failure; the errors router answers kindly.
+                await uow.rollback()
+                if inbox_id is not None:
+                    await self._handled(uow, ctx, inbox_id, mode)
+                    await uow.commit()
+                    _recorded(data)
+                raise
             except Exception:
                 # Nothing of the handler's work is kept; the update is kept as failed
                 # (encrypted, for the operator) so it is not retried in a loop.
@@ -59,13 +72,17 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 raise
             if inbox_id is not None:
                 # Written last, so SQLite's single write lock is held only for the commit.
-                if mode == "stored":
-                    await uow.updates.mark_done(inbox_id, ctx.clock.now())
-                elif mode == "claim":
-                    await uow.updates.claim(inbox_id, ctx.clock.now())
+                await self._handled(uow, ctx, inbox_id, mode)
             await uow.commit()
             _recorded(data)
             return result
+
+    @staticmethod
+    async def _handled(uow: UnitOfWork, ctx: BotContext, inbox_id: int, mode: str | None) -> None:
+        if mode == "stored":
+            await uow.updates.mark_done(inbox_id, ctx.clock.now())
+        elif mode == "claim":
+            await uow.updates.claim(inbox_id, ctx.clock.now())
 
 
 def _recorded(data: dict[str, Any]) -> None:
