@@ -226,8 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for backend, r in rows.items():
         lines.append(
-            f"| {backend} | {r['settle_s']:.0f} | {r['idle_rss']:.0f} | {r['rss']:.0f} | {r['peak']:.0f} | "
-            f"{r['listed']:.0f} | {r['listing_s']:.1f} |"
+            f"| {backend} | {r['settle_s']:.0f} | {r['idle_rss']:.0f} | {r['rss']:.0f} | "
+            f"{r['peak']:.0f} | {r['listed']:.0f} | {r['listing_s']:.1f} |"
         )
     worst = max(r["peak"] for r in rows.values())
     met = "met" if worst <= TARGET_MB else "NOT met"
