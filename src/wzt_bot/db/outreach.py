@@ -354,7 +354,9 @@ class SqlCheckinRepository(_Encrypted):
         )
         return [self._checkin(r) for r in rows]
 
-    async def participants_to_plan(self, limit: int) -> Sequence[tuple[Participant, datetime]]:
+    async def participants_to_plan(
+        self, limit: int, after: uuid.UUID | None = None
+    ) -> Sequence[tuple[Participant, datetime]]:
         p, link = ParticipantRow, TelegramLinkRow
         last_due = (
             select(func.max(CheckinRow.due_at))
@@ -377,6 +379,7 @@ class SqlCheckinRepository(_Encrypted):
                 p.proactive_paused.is_(False),
                 p.unreachable.is_(False),
                 ~scheduled,
+                *((p.id > after,) if after is not None else ()),
             )
             .order_by(p.id)
             .limit(limit)

@@ -180,9 +180,11 @@ class CheckinRepository(Protocol):
         """Most recent first (scheduled ones included)."""
         ...
 
-    async def participants_to_plan(self, limit: int) -> Sequence[tuple[Participant, datetime]]:
-        """Participants who may get check-ins but have none scheduled, with their anchor:
-        the due time of their last check-in, or when they linked."""
+    async def participants_to_plan(
+        self, limit: int, after: uuid.UUID | None = None
+    ) -> Sequence[tuple[Participant, datetime]]:
+        """Participants who may get check-ins and have none scheduled, with the anchor of
+        their next one; by id, from after `after` on (keyset: one pass over everyone)."""
         ...
 
     async def cancel_scheduled(self, participant_id: uuid.UUID) -> int: ...

@@ -60,12 +60,14 @@ async def outreach_tick(
     and month-18 warnings, send the daily digests.
     Each batch is its own transaction, so the sender can start on the first one."""
     report = OutreachReport()
+    after = None
     while True:
         async with uow_factory() as uow:
-            planned = await checkins.plan(uow, clock, tz, limit=BATCH)
+            batch = await checkins.plan(uow, clock, tz, limit=BATCH, after=after)
             await uow.commit()
-        report.planned += planned
-        if planned < BATCH:
+        report.planned += batch.planned
+        after = batch.last
+        if batch.looked_at < BATCH:
             break
     while True:
         async with uow_factory() as uow:

@@ -134,15 +134,31 @@ async def _schedule(
     return None
 
 
-async def plan(uow: UnitOfWork, clock: Clock, tz: tzinfo, *, limit: int = 500) -> int:
-    """Give every participant who may receive check-ins their next one (one batch)."""
+@dataclass(frozen=True, slots=True)
+class PlanBatch:
+    planned: int
+    looked_at: int
+    last: uuid.UUID | None  # where the next batch goes on (by participant id)
+
+
+async def plan(
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: tzinfo,
+    *,
+    limit: int = 500,
+    after: uuid.UUID | None = None,
+) -> PlanBatch:
+    """Give every participant who may receive check-ins their next one (one batch, by
+    participant id from after `after` on, so a run over 100,000 people reads each once)."""
     cache = RulesCache(uow)
     planned = 0
-    for participant, anchor in await uow.checkins.participants_to_plan(limit):
+    found = await uow.checkins.participants_to_plan(limit, after)
+    for participant, anchor in found:
         rules = await cache.for_team(participant.team_id)
         if await _schedule(uow, clock, tz, participant, rules, anchor) is not None:
             planned += 1
-    return planned
+    return PlanBatch(planned, len(found), found[-1][0].id if found else after)
 
 
 async def replan(uow: UnitOfWork, clock: Clock, tz: tzinfo, participant: Participant) -> None:
