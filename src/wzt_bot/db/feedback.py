@@ -174,15 +174,16 @@ class SqlFeedbackRepository(_Encrypted):
         ]
         if where.survey is not None:
             offer_conds.append(p.survey == where.survey.value)
-        offers = dict(
-            await self.s.execute(
-                select(p.survey, n)
-                .join(ParticipantRow, ParticipantRow.id == p.participant_id)
-                .join(TeamRow, TeamRow.id == ParticipantRow.team_id)
-                .where(*offer_conds)
-                .group_by(p.survey)
-            )
+        offer_rows = await self.s.execute(
+            select(p.survey, n)
+            .join(ParticipantRow, ParticipantRow.id == p.participant_id)
+            .join(TeamRow, TeamRow.id == ParticipantRow.team_id)
+            .where(*offer_conds)
+            .group_by(p.survey)
         )
+        offers: dict[str, int] = {}
+        for survey, count in offer_rows:
+            offers[survey] = count
         texts: dict[tuple[str, int, str], list[str]] = {}
         for rid, survey, version_, question, ct, key_id in await self.s.execute(
             select(r.id, r.survey, r.survey_version, a.question_id, a.text_ct, a.key_id)
