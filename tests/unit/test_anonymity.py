@@ -55,7 +55,9 @@ def test_rate_needs_k_on_both_sides() -> None:
 
 
 def test_masking() -> None:
-    text = "Mevrouw Janssens hielp. Bel 0470 12 34 56 of +32 9 123 45 67, mail an.b@x.be. Met Ahmed."
+    text = (
+        "Mevrouw Janssens hielp. Bel 0470 12 34 56 of +32 9 123 45 67, mail an.b@x.be. Met Ahmed."
+    )
     masked = mask(text)
     for secret in ("Janssens", "0470", "123 45", "an.b@x.be", "Ahmed"):
         assert secret not in masked
