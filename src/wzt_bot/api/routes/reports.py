@@ -90,7 +90,13 @@ def _month(value: str, field: str) -> date:
     except ValueError:
         raise DomainError(
             ErrorCode.INVALID,
-            errors=[{"loc": ["query", field], "msg": "expected YYYY-MM or YYYY-MM-DD"}],
+            errors=[
+                {
+                    "loc": ["query", field],
+                    "msg": "expected YYYY-MM or YYYY-MM-DD",
+                    "type": "value_error",
+                }
+            ],
         ) from None
     return day.replace(day=1)
 
@@ -118,11 +124,15 @@ async def _report(
     first, last = _month(from_, "from"), _month(to, "to")
     if first > last:
         raise DomainError(
-            ErrorCode.INVALID, errors=[{"loc": ["query", "from"], "msg": "from is after to"}]
+            ErrorCode.INVALID,
+            errors=[{"loc": ["query", "from"], "msg": "from is after to", "type": "value_error"}],
         )
     if lang is not None and lang not in SUPPORTED_LOCALES:
         raise DomainError(
-            ErrorCode.INVALID, errors=[{"loc": ["query", "lang"], "msg": "unsupported language"}]
+            ErrorCode.INVALID,
+            errors=[
+                {"loc": ["query", "lang"], "msg": "unsupported language", "type": "value_error"}
+            ],
         )
     translate = _i18n().get(lang) if lang else (lambda s: s)
     where = FeedbackReportFilter(network_id, first, last, survey, trajectory_type)
