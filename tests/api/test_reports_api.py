@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -190,3 +191,25 @@ async def test_dates_work_as_months(world: World) -> None:
     none = world.q(trajectory_type="arbeidszorg")
     got = await world.client.get(URL, params=none, headers=world.auth("admin"))
     assert got.status_code == 200 and got.json()["surveys"] == []
+
+
+async def test_charts_are_k_anonymous(world: World) -> None:
+    base = f"{URL}/charts/start/start_overall"
+    svg = await world.client.get(f"{base}.svg", params=world.q(), headers=world.auth("analyst"))
+    assert svg.status_code == 200, svg.text
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    root = ElementTree.fromstring(svg.content)  # noqa: S314 - our own SVG
+    texts = ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts.count("< 5") == 4 and "8" in texts and "Goed" in texts
+    assert not {"1", "3", "4", "12"} & set(texts)  # no hidden count, no total
+    png = await world.client.get(f"{base}.png", params=world.q(), headers=world.auth("lead"))
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    import matplotlib.image as mpimg
+
+    assert mpimg.imread(io.BytesIO(png.content), format="png").shape[0] > 100
+    missing = await world.client.get(
+        f"{URL}/charts/start/nope.svg", params=world.q(), headers=world.auth("admin")
+    )
+    assert missing.status_code == 404
+    cm = await world.client.get(f"{base}.svg", params=world.q(), headers=world.auth("cm"))
+    assert cm.status_code == 403

@@ -199,3 +199,102 @@ async def feedback_csv(
                     ]
                 )
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+
+
+async def _chart(
+    ctx: Ctx,
+    staff: CurrentStaff,
+    survey: SurveyKind,
+    question_id: str,
+    network_id: uuid.UUID,
+    from_: str,
+    to: str,
+    version: int | None,
+    trajectory_type: str | None,
+    lang: str | None,
+    fmt: str,
+) -> Response:
+    from wzt_bot.api.charts import render
+
+    r = await _report(ctx, staff, network_id, from_, to, survey, trajectory_type, lang)
+    found = [
+        (s, q)
+        for s in r.surveys
+        for q in s.questions
+        if q.id == question_id and (version is None or s.version == version)
+    ]
+    if not found:
+        raise DomainError(ErrorCode.NOT_FOUND, entity="question")
+    _, question = max(found, key=lambda sq: sq[0].version)
+    media = "image/png" if fmt == "png" else "image/svg+xml"
+    return Response(render(question, r.k, fmt), media_type=media)
+
+
+CHART = "A bar chart of one question; suppressed bars are drawn as '< 5' without height."
+VersionQ = Annotated[int | None, Query(ge=1, le=1000)]
+
+
+@router.get(
+    "/feedback/charts/{survey}/{question_id}.png",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"image/png": {}}}},
+    description=CHART + DESCRIPTION,
+)
+async def feedback_chart_png(
+    ctx: Ctx,
+    staff: CurrentStaff,
+    survey: SurveyKind,
+    question_id: str,
+    network_id: uuid.UUID,
+    from_: FromQ,
+    to: ToQ,
+    version: VersionQ = None,
+    trajectory_type: Annotated[str | None, Query(max_length=48)] = None,
+    lang: LangQ = None,
+) -> Response:
+    return await _chart(
+        ctx,
+        staff,
+        survey,
+        question_id,
+        network_id,
+        from_,
+        to,
+        version,
+        trajectory_type,
+        lang,
+        "png",
+    )
+
+
+@router.get(
+    "/feedback/charts/{survey}/{question_id}.svg",
+    response_class=Response,
+    responses={**ERRORS, 200: {"content": {"image/svg+xml": {}}}},
+    description=CHART + DESCRIPTION,
+)
+async def feedback_chart_svg(
+    ctx: Ctx,
+    staff: CurrentStaff,
+    survey: SurveyKind,
+    question_id: str,
+    network_id: uuid.UUID,
+    from_: FromQ,
+    to: ToQ,
+    version: VersionQ = None,
+    trajectory_type: Annotated[str | None, Query(max_length=48)] = None,
+    lang: LangQ = None,
+) -> Response:
+    return await _chart(
+        ctx,
+        staff,
+        survey,
+        question_id,
+        network_id,
+        from_,
+        to,
+        version,
+        trajectory_type,
+        lang,
+        "svg",
+    )
