@@ -213,3 +213,15 @@ async def test_charts_are_k_anonymous(world: World) -> None:
     assert missing.status_code == 404
     cm = await world.client.get(f"{base}.svg", params=world.q(), headers=world.auth("cm"))
     assert cm.status_code == 403
+
+
+async def test_reads_are_audited(world: World, container: Container) -> None:
+    from sqlalchemy import select
+
+    from wzt_bot.db.tables import AuditRow
+
+    got = await world.client.get(URL, params=world.q(), headers=world.auth("analyst"))
+    assert got.status_code == 200
+    async with container.engine.connect() as conn:
+        actions = (await conn.execute(select(AuditRow.action))).scalars().all()
+    assert "report.feedback.read" in actions

@@ -346,8 +346,8 @@ class FeedbackRepository(Protocol):
     async def progress_for(self, participant_id: uuid.UUID) -> Sequence[SurveyProgress]: ...
     async def add_response(self, response: FeedbackResponse) -> None: ...
     async def aggregates(self, where: FeedbackReportFilter) -> FeedbackAggregates:
-        """Counts for a report, counted in SQL (GROUP BY); shared words only for the
-        questions given in `where.text_questions` is not known yet, so all shared ones."""
+        """Counts for a report, counted in SQL (GROUP BY), and the shared words (decrypted,
+        unmasked: the service masks them and drops those of questions under k)."""
         ...
 
 

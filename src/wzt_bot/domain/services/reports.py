@@ -147,7 +147,8 @@ async def feedback_report(
                 version=number,
                 sittings=months.total,
                 offers=offers if offers >= K else None,
-                response_rate=rate(sittings_total, offers),
+                # hidden with the total, else sittings = rate x offers would give it back
+                response_rate=rate(sittings_total, offers) if months.total is not None else None,
                 months=[MonthCount(date.fromisoformat(m), c) for m, c in months.cells.items()],
                 questions=questions,
             )
