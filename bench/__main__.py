@@ -18,12 +18,14 @@ FULL: list[list[str]] = [
     ["bench.checkin_wave"],
     ["bench.api_flags"],
     ["bench.memory"],
+    ["bench.feedback_report"],
 ]
 QUICK: list[list[str]] = [
     ["bench.pipeline", "--quick"],
     ["bench.checkin_wave", "--participants", "1000"],
     ["bench.api_flags", "--flags", "10000", "--requests", "30"],
     ["bench.memory", "--participants", "10000"],
+    ["bench.feedback_report", "--answers", "10000"],
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,7 @@ import pytest
 
 from tests.e2e.test_plan_e2e import plan_body
 from tests.fakes.outreach import FrozenClock, linked_participant
-from wzt_bot.domain.models import FlagKind, FlagUrgency, Role
+from wzt_bot.domain.models import FeedbackResponse, FlagKind, FlagUrgency, Role, SurveyKind
 from wzt_bot.domain.services import admin, flags
 from wzt_bot.domain.services import complaints as complaint_service
 from wzt_bot.wiring import Container
@@ -93,6 +93,18 @@ async def world(container: Container) -> AsyncIterator[World]:
             words=flags.Words(text="Ik werd niet gehoord."),
         )
         ids["complaint_id"] = str(complaint.id)
+        await uow.feedback.add_response(
+            FeedbackResponse(
+                id=uuid.uuid4(),
+                network_id=team.network_id,
+                trajectory_type="activeringstraject",
+                survey=SurveyKind.END,
+                survey_version=1,
+                month=date(2026, 11, 1),
+                answers={"overall": "4"},
+                completed=True,
+            )
+        )
         await uow.commit()
     app = container.build_api(with_webhook=False)
     transport = httpx.ASGITransport(app=app)
@@ -263,6 +275,19 @@ MATRIX: dict[str, Row] = {
     ),
     "GET /api/v1/networks/{network_id}/complaints": _row(403, 403, 403, OK, 403, 403),
     "PUT /api/v1/networks/{network_id}/complaints": _row(403, 403, 403, OK, 403, 403),
+    # feedback reports: anonymous totals for the network's analysts and teamleads; a
+    # casemanager's role does not read them; another network: 404
+    **{
+        f"GET /api/v1/reports/{path}": _row(
+            403, OK, OK, OK, 403, 404, query="network_id={network_id}&from=2026-01&to=2026-12"
+        )
+        for path in (
+            "feedback",
+            "feedback.csv",
+            "feedback/charts/{survey}/{question_id}.png",
+            "feedback/charts/{survey}/{question_id}.svg",
+        )
+    },
 }
 #: bodies that need a read first
 ASYNC_BODIES: dict[str, Callable[[World], Awaitable[Any]]] = {
@@ -272,6 +297,8 @@ PLACEHOLDERS = {  # version 2 exists (the plan PUT rows come first); the others 
     "number": "2",
     "message_id": str(uuid.UUID(int=1)),
     "delivery_id": str(uuid.UUID(int=2)),
+    "survey": "end",
+    "question_id": "overall",
 }
 
 

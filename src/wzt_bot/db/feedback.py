@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from wzt_bot.db.outreach import _Encrypted
-from wzt_bot.db.tables import FeedbackAnswerRow, FeedbackResponseRow, SurveyProgressRow
+from wzt_bot.db.tables import (
+    FeedbackAnswerRow,
+    FeedbackResponseRow,
+    ParticipantRow,
+    SurveyProgressRow,
+    TeamRow,
+)
 from wzt_bot.domain.models import FeedbackResponse, SurveyKind, SurveyProgress, SurveyStatus
+from wzt_bot.domain.ports import FeedbackAggregates, FeedbackReportFilter
 
 
 class SqlFeedbackRepository(_Encrypted):
@@ -117,6 +125,83 @@ class SqlFeedbackRepository(_Encrypted):
             delete(FeedbackResponseRow).where(FeedbackResponseRow.id == response_id)
         )
 
+    async def aggregates(self, where: FeedbackReportFilter) -> FeedbackAggregates:
+        r, a = FeedbackResponseRow, FeedbackAnswerRow
+        conds = [
+            r.network_id == where.network_id,
+            r.month >= where.first_month,
+            r.month <= where.last_month,
+        ]
+        if where.survey is not None:
+            conds.append(r.survey == where.survey.value)
+        if where.trajectory_type is not None:
+            conds.append(r.trajectory_type == where.trajectory_type)
+        n = func.count()
+        answers: dict[tuple[str, int, str, str], int] = {}
+        respondents: dict[tuple[str, int, str], int] = {}
+        rows = await self.s.execute(
+            select(r.survey, r.survey_version, a.question_id, a.value, n)
+            .join(a, a.response_id == r.id)
+            .where(*conds)
+            .group_by(r.survey, r.survey_version, a.question_id, a.value)
+        )
+        for survey, version_, question, value, count in rows:
+            key = (survey, version_, question)
+            respondents[key] = respondents.get(key, 0) + count
+            if value is not None:
+                answers[(survey, version_, question, value)] = count
+        months = {
+            (survey, version_, month): count
+            for survey, version_, month, count in await self.s.execute(
+                select(r.survey, r.survey_version, r.month, n)
+                .where(*conds)
+                .group_by(r.survey, r.survey_version, r.month)
+            )
+        }
+        stopped = {
+            (survey, version_, question): count
+            for survey, version_, question, count in await self.s.execute(
+                select(r.survey, r.survey_version, r.stopped_after, n)
+                .where(*conds, r.completed.is_(False), r.stopped_after.is_not(None))
+                .group_by(r.survey, r.survey_version, r.stopped_after)
+            )
+        }
+        p = SurveyProgressRow
+        offer_conds = [
+            TeamRow.network_id == where.network_id,
+            p.offered_on >= where.first_month,
+            p.offered_on < _next_month(where.last_month),
+        ]
+        if where.survey is not None:
+            offer_conds.append(p.survey == where.survey.value)
+        offer_rows = await self.s.execute(
+            select(p.survey, n)
+            .join(ParticipantRow, ParticipantRow.id == p.participant_id)
+            .join(TeamRow, TeamRow.id == ParticipantRow.team_id)
+            .where(*offer_conds)
+            .group_by(p.survey)
+        )
+        offers: dict[str, int] = {}
+        for survey, count in offer_rows:
+            offers[survey] = count
+        texts: dict[tuple[str, int, str], list[str]] = {}
+        for rid, survey, version_, question, ct, key_id in await self.s.execute(
+            select(r.id, r.survey, r.survey_version, a.question_id, a.text_ct, a.key_id)
+            .join(a, a.response_id == r.id)
+            .where(*conds, r.share_text.is_(True), a.text_ct.is_not(None))
+            .order_by(a.question_id, r.id)
+        ):
+            if key_id is None:
+                continue
+            words = self.open_text(rid, question, ct, key_id)
+            if words:
+                texts.setdefault((survey, version_, question), []).append(words)
+        return FeedbackAggregates(answers, respondents, months, stopped, offers, texts)
+
     def open_text(self, response_id: uuid.UUID, question_id: str, ct: bytes, key_id: str) -> str:
         """Decrypt one shared free-text answer (for reports)."""
         return str(self._open(uuid.uuid5(response_id, question_id), ct, key_id).get("text") or "")
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)

@@ -309,6 +309,31 @@ class ComplaintRepository(Protocol):
     ) -> Sequence[Complaint]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class FeedbackReportFilter:
+    network_id: uuid.UUID
+    first_month: date  # first day of a month
+    last_month: date  # first day of a month (inclusive)
+    survey: SurveyKind | None = None
+    trajectory_type: str | None = None
+
+
+@dataclass(slots=True)
+class FeedbackAggregates:
+    #: (survey, version, question, option) -> count
+    answers: dict[tuple[str, int, str, str], int]
+    #: (survey, version, question) -> respondents (an option or words)
+    respondents: dict[tuple[str, int, str], int]
+    #: (survey, version, month) -> sittings
+    months: dict[tuple[str, int, date], int]
+    #: (survey, version, question) -> unfinished sittings that stopped after it
+    stopped: dict[tuple[str, int, str], int]
+    #: survey -> offers in the period (from the participants' progress)
+    offers: dict[str, int]
+    #: (survey, version, question) -> the shared words (decrypted, not masked yet)
+    texts: dict[tuple[str, int, str], list[str]]
+
+
 class FeedbackRepository(Protocol):
     """Surveys. The participant's progress (`SurveyProgress`) and the anonymous answers
     (`FeedbackResponse`) live in separate tables with no key in common."""
@@ -322,6 +347,10 @@ class FeedbackRepository(Protocol):
 
     async def progress_for(self, participant_id: uuid.UUID) -> Sequence[SurveyProgress]: ...
     async def add_response(self, response: FeedbackResponse) -> None: ...
+    async def aggregates(self, where: FeedbackReportFilter) -> FeedbackAggregates:
+        """Counts for a report, counted in SQL (GROUP BY), and the shared words (decrypted,
+        unmasked: the service masks them and drops those of questions under k)."""
+        ...
 
 
 class Mailer(Protocol):
