@@ -441,3 +441,14 @@ class FeedbackAnswerRow(Base):
     # the participant's own words, only when they agreed to share them (encrypted)
     text_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     key_id: Mapped[str | None] = mapped_column(String(16))
+
+
+# --- rights: a network's own explanations of "Waar heb ik recht op?" -------------------
+
+
+class NetworkRightsRow(Base):
+    __tablename__ = "network_rights"
+    network_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("networks.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(24), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    last_verified: Mapped[date | None] = mapped_column(Date)
