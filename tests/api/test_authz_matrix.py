@@ -152,6 +152,18 @@ async def _complaint_settings(world: World) -> dict[str, Any]:
     return dict(current.json())
 
 
+async def _rights(world: World) -> dict[str, Any]:
+    current = await world.client.get(
+        f"/api/v1/networks/{world.ids['network_id']}/rights", headers=world.headers("admin")
+    )
+    assert current.status_code == 200, current.text
+    topics = [
+        {"topic": t["topic"], "text": t["text"], "last_verified": t["last_verified"]}
+        for t in current.json()["topics"][:2]
+    ]
+    return {"topics": topics}
+
+
 Body = Callable[[World], Any]
 Fresh = Callable[[World], Awaitable[dict[str, str]]]
 
@@ -275,6 +287,10 @@ MATRIX: dict[str, Row] = {
     ),
     "GET /api/v1/networks/{network_id}/complaints": _row(403, 403, 403, OK, 403, 403),
     "PUT /api/v1/networks/{network_id}/complaints": _row(403, 403, 403, OK, 403, 403),
+    # rights explanations: read by the network's staff, changed by an admin
+    # (public information, not a person's data: another network's staff get a plain 403)
+    "GET /api/v1/networks/{network_id}/rights": _row(OK, OK, OK, OK, 403, 403),
+    "PUT /api/v1/networks/{network_id}/rights": _row(403, 403, 403, OK, 403, 403),
     # feedback reports: anonymous totals for the network's analysts and teamleads; a
     # casemanager's role does not read them; another network: 404
     **{
@@ -292,6 +308,7 @@ MATRIX: dict[str, Row] = {
 #: bodies that need a read first
 ASYNC_BODIES: dict[str, Callable[[World], Awaitable[Any]]] = {
     "PUT /api/v1/networks/{network_id}/complaints": _complaint_settings,
+    "PUT /api/v1/networks/{network_id}/rights": _rights,
 }
 PLACEHOLDERS = {  # version 2 exists (the plan PUT rows come first); the others do not
     "number": "2",

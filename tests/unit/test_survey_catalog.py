@@ -55,7 +55,7 @@ def test_the_end_survey_covers_hiva_and_noozo() -> None:
     story = end.question("story_again")
     assert story is not None and [o.code for o in story.options] == ["yes", "no"]
     last = end.questions[-1]
-    assert last.open and last.text == "Wat moet je begeleiding blijven doen of veranderen?"
+    assert last.open and last.text == "Wat moet jouw begeleiding blijven doen of veranderen?"
     for needed in (
         "plan_understood",
         "complaints_known",

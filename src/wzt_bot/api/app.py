@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wzt_bot.api.context import ApiContext
-from wzt_bot.api.routes import complaints, flags, participants, plan, reports, teams
+from wzt_bot.api.routes import complaints, flags, participants, plan, reports, rights, teams
 from wzt_bot.api.schemas import Health
 from wzt_bot.domain.errors import DomainError, ErrorCode
 
@@ -136,6 +136,7 @@ def create_app(ctx: ApiContext, extra_routers: Iterable[APIRouter] = ()) -> Fast
     app.include_router(plan.router)
     app.include_router(complaints.router)
     app.include_router(reports.router)
+    app.include_router(rights.router)
     for router in extra_routers:
         app.include_router(router)
     return app

@@ -119,6 +119,10 @@ class ParticipantRow(Base):
     )
     checkin_less_often: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     checkin_snooze_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    __table_args__ = (
+        # The participant list, newest first (the API pages through it).
+        Index("ix_participants_created", "created_at", "id"),
+    )
 
 
 class InviteRow(Base):
@@ -235,6 +239,8 @@ class CheckinRow(Base):
         # Due rows among millions: a range scan on (status, due_at).
         Index("ix_checkins_status_due", "status", "due_at"),
         Index("ix_checkins_participant_due", "participant_id", "due_at"),
+        # "Has this participant a check-in scheduled?" (planning reads it for everyone).
+        Index("ix_checkins_participant_status", "participant_id", "status"),
     )
 
 
@@ -441,3 +447,14 @@ class FeedbackAnswerRow(Base):
     # the participant's own words, only when they agreed to share them (encrypted)
     text_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     key_id: Mapped[str | None] = mapped_column(String(16))
+
+
+# --- rights: a network's own explanations of "Waar heb ik recht op?" -------------------
+
+
+class NetworkRightsRow(Base):
+    __tablename__ = "network_rights"
+    network_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("networks.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(24), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    last_verified: Mapped[date | None] = mapped_column(Date)

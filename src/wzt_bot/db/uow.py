@@ -23,6 +23,7 @@ from wzt_bot.db.repositories import (
     SqlTelegramLinkRepository,
     SqlUpdateInbox,
 )
+from wzt_bot.db.rights import SqlRightsRepository
 
 R = TypeVar("R")
 _NEEDS_KEYRING: frozenset[type] = frozenset(
@@ -135,6 +136,10 @@ class SqlUnitOfWork:
     @property
     def feedback(self) -> SqlFeedbackRepository:
         return self._repo(SqlFeedbackRepository)
+
+    @property
+    def rights(self) -> SqlRightsRepository:
+        return self._repo(SqlRightsRepository)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._engine.connect()

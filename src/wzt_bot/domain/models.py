@@ -36,6 +36,7 @@ class FlagKind(enum.StrEnum):
     PLAN_HELP = "plan_help"  # "Dit lukt niet, ik wil hulp" or a question about a plan step
     EVALUATION = "evaluation"  # the participant's own view before an evaluation
     TRAJECTORY_END = "trajectory_end"  # an activeringstraject nears its 18 months
+    RIGHTS = "rights"  # "Waar heb ik recht op?": look at the ticked topics together
 
 
 class FlagUrgency(enum.StrEnum):

@@ -229,7 +229,7 @@ END_V1 = Survey(
         ),
         _open(
             "keep_or_change",
-            N_("Wat moet je begeleiding blijven doen of veranderen?"),
+            N_("Wat moet jouw begeleiding blijven doen of veranderen?"),
             Dimension.SUPPORT,
         ),
     ),
@@ -276,7 +276,7 @@ ANYTIME_V1 = Survey(
         ),
         _open(
             "keep_or_change",
-            N_("Wat moet je begeleiding blijven doen of veranderen?"),
+            N_("Wat moet jouw begeleiding blijven doen of veranderen?"),
             Dimension.SUPPORT,
         ),
     ),
