@@ -78,9 +78,10 @@ class CrisisMiddleware(BaseMiddleware):
                 participant,
                 kind=FlagKind.CRISIS,
                 urgency=FlagUrgency.URGENT,
-                # Words written for a complaint stay with the complaint: the team learns that
-                # someone may be at risk, not what they wrote about it (maybe about the team).
-                source=f"crisis:{match.kind.value}" + (":complaint" if private else ""),
+                # Words written for a complaint stay with the complaint, and words for an
+                # anonymous survey stay out of reach: the team learns that someone may be at
+                # risk, not what they wrote (maybe about the team).
+                source=f"crisis:{match.kind.value}" + (f":{private}" if private else ""),
                 words=None
                 if private
                 else flags.Words(text=text or "", language=language or participant.locale),
@@ -99,22 +100,30 @@ class CrisisMiddleware(BaseMiddleware):
         return None
 
 
-#: FSM data key: until when (epoch seconds) what the participant types belongs to a complaint
-#: being written. Set by the Klacht dialog on entering its writing step, cleared after.
+#: FSM data keys: until when (epoch seconds) what the participant types is private, and for
+#: what ("complaint", "feedback"). Set by the Klacht dialog on entering its writing step and
+#: by the feedback survey when it asks for the participant's own words, cleared after.
 PRIVATE_WORDS_KEY = "wzt_private_words_until"
+PRIVATE_PURPOSE_KEY = "wzt_private_words_for"
 PRIVATE_WORDS_FOR = 3600.0
 
 
-async def words_are_private(data: dict[str, Any], now: float) -> bool:
+async def words_are_private(data: dict[str, Any], now: float) -> str | None:
+    """What the words typed now belong to, when they are private; else None."""
     state: FSMContext | None = data.get("state")
     if state is None:
-        return False
-    until = (await state.get_data()).get(PRIVATE_WORDS_KEY)
-    return isinstance(until, int | float) and now < until
+        return None
+    stored = await state.get_data()
+    until = stored.get(PRIVATE_WORDS_KEY)
+    if not (isinstance(until, int | float) and now < until):
+        return None
+    return str(stored.get(PRIVATE_PURPOSE_KEY) or "complaint")
 
 
-async def set_private_words(state: FSMContext | None, now: float | None) -> None:
-    """From `now` on (for an hour), or no longer (None), typed words belong to a complaint."""
+async def set_private_words(
+    state: FSMContext | None, now: float | None, purpose: str = "complaint"
+) -> None:
+    """From `now` on (for an hour), or no longer (None), typed words are private."""
     if state is not None:
         until = None if now is None else now + PRIVATE_WORDS_FOR
-        await state.update_data({PRIVATE_WORDS_KEY: until})
+        await state.update_data({PRIVATE_WORDS_KEY: until, PRIVATE_PURPOSE_KEY: purpose})

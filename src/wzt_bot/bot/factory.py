@@ -22,6 +22,7 @@ from wzt_bot.bot.texts import menu_lookup
 from wzt_bot.dialogs.checkin.dialog import checkin_dialog, checkin_settings_dialog
 from wzt_bot.dialogs.complaint.dialog import complaint_dialog
 from wzt_bot.dialogs.concern.dialog import concern_dialog
+from wzt_bot.dialogs.feedback.dialog import feedback_dialog
 from wzt_bot.dialogs.language.dialog import language_dialog
 from wzt_bot.dialogs.onboarding.dialog import onboarding_dialog
 from wzt_bot.dialogs.plan.dialog import plan_words_dialog
@@ -80,5 +81,6 @@ def _dialogs() -> Router:
         concern_dialog(),
         plan_words_dialog(),
         complaint_dialog(),
+        feedback_dialog(),
     )
     return router

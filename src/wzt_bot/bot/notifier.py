@@ -38,8 +38,9 @@ from wzt_bot.bot.plan_texts import (
     plan_reminder_text,
     plan_version_text,
 )
+from wzt_bot.bot.survey_texts import offer_keyboard, offer_text
 from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
-from wzt_bot.domain.models import EndAdvice, OutboxMessage
+from wzt_bot.domain.models import EndAdvice, OutboxMessage, SurveyKind
 from wzt_bot.domain.ports import OnWire
 from wzt_bot.i18n import I18n, Translator
 
@@ -109,6 +110,12 @@ def _render_other(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
         return team_notice_text(dict(message.payload)), None
     if message.kind == "complaint_status":
         return complaint_status_text(t, dict(message.payload)), None
+    if message.kind == "survey_offer":
+        try:
+            kind = SurveyKind(str(message.payload.get("survey")))
+        except ValueError as exc:
+            raise RejectedError(f"unknown survey {message.payload.get('survey')!r}") from exc
+        return offer_text(t, kind), offer_keyboard(t, kind)
     return _render_plan(message, t)
 
 

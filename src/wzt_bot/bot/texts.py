@@ -44,6 +44,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("taal", N_("Kies een andere taal")),
     ("stop", N_("Pauzeer mijn berichten")),
     ("klacht", N_("Een klacht of een probleem melden")),
+    ("feedback", N_("Anoniem feedback geven")),
 )
 
 EMERGENCY = N_(

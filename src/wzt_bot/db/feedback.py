@@ -60,6 +60,18 @@ class SqlFeedbackRepository(_Encrypted):
         )
         return [self._progress(r) for r in rows]
 
+    async def progress_with(
+        self, statuses: Sequence[SurveyStatus], offered_before: date, limit: int
+    ) -> Sequence[SurveyProgress]:
+        p = SurveyProgressRow
+        rows = await self.s.scalars(
+            select(p)
+            .where(p.status.in_([s.value for s in statuses]), p.offered_on < offered_before)
+            .order_by(p.offered_on, p.participant_id, p.survey)
+            .limit(limit)
+        )
+        return [self._progress(r) for r in rows]
+
     async def save_progress(self, progress: SurveyProgress) -> None:
         ct: bytes | None = None
         key_id: str | None = None
@@ -169,6 +181,8 @@ class SqlFeedbackRepository(_Encrypted):
         p = SurveyProgressRow
         offer_conds = [
             TeamRow.network_id == where.network_id,
+            # offered for real: not the ones still to come, nor those never sent
+            p.status.not_in([SurveyStatus.SCHEDULED.value, SurveyStatus.SKIPPED.value]),
             p.offered_on >= where.first_month,
             p.offered_on < _next_month(where.last_month),
         ]

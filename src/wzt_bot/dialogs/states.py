@@ -39,6 +39,15 @@ class PlanWordsSG(StatesGroup):
     compose = State()
 
 
+class FeedbackSG(StatesGroup):
+    """A feedback survey: what it is and who sees it, then one question per message."""
+
+    intro = State()
+    question = State()
+    why = State()  # the optional "why" after a button answer
+    share = State()  # may the participant's own words be read (without a name)?
+
+
 class ComplaintSG(StatesGroup):
     choose = State()
     decision = State()

@@ -528,6 +528,8 @@ class SurveyKind(enum.StrEnum):
 
 
 class SurveyStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"  # to be offered on `offered_on` (the daily tick asks then)
+    SKIPPED = "skipped"  # was due while the person gets no messages (/stop, no consent)
     OFFERED = "offered"  # asked, not started
     IN_PROGRESS = "in_progress"
     PAUSED = "paused"  # "Later verder": resumes where it stopped

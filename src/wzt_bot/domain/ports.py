@@ -33,6 +33,7 @@ from wzt_bot.domain.models import (
     Staff,
     SurveyKind,
     SurveyProgress,
+    SurveyStatus,
     Team,
     TelegramLink,
     Trajectory,
@@ -358,6 +359,13 @@ class FeedbackRepository(Protocol):
         ...
 
     async def progress_for(self, participant_id: uuid.UUID) -> Sequence[SurveyProgress]: ...
+    async def progress_with(
+        self, statuses: Sequence[SurveyStatus], offered_before: date, limit: int
+    ) -> Sequence[SurveyProgress]:
+        """Rows in one of `statuses` offered (or due) before `offered_before`, oldest first:
+        scheduled offers that are due, unfinished sittings that are too old."""
+        ...
+
     async def add_response(self, response: FeedbackResponse) -> None: ...
     async def aggregates(self, where: FeedbackReportFilter) -> FeedbackAggregates:
         """Counts for a report, counted in SQL (GROUP BY), and the shared words (decrypted,

@@ -14,7 +14,7 @@ from datetime import timedelta, tzinfo
 import structlog
 
 from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
-from wzt_bot.domain.services import checkins, outbox, plan
+from wzt_bot.domain.services import checkins, outbox, plan, surveys
 
 log = structlog.get_logger(__name__)
 
@@ -47,6 +47,8 @@ class OutreachReport:
     digests: int = 0
     evaluation_notices: int = 0
     end_warnings: int = 0
+    survey_offers: int = 0
+    surveys_expired: int = 0
 
 
 async def outreach_tick(
@@ -92,6 +94,14 @@ async def outreach_tick(
         report.evaluation_notices += plans.evaluation_notices
         report.end_warnings += plans.end_warnings
         if plans.looked_at < BATCH or not plans.acted:
+            break
+    while True:  # feedback surveys: the offers that are due, sittings left too long
+        async with uow_factory() as uow:
+            offers = await surveys.tick(uow, clock, tz, limit=BATCH)
+            await uow.commit()
+        report.survey_offers += offers.offered
+        report.surveys_expired += offers.expired
+        if offers.looked_at < BATCH:
             break
     async with uow_factory() as uow:
         report.digests = await outbox.daily_digests(uow, clock, tz)

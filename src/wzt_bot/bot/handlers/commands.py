@@ -10,6 +10,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.filters import private_command
 from wzt_bot.bot.texts import help_text, main_menu, no_code_text, stop_text, throttled_text
+from wzt_bot.dialogs.feedback.handlers import start_feedback
 from wzt_bot.dialogs.states import ComplaintSG, LanguageSG, OnboardingSG
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import Participant, ParticipantStatus
@@ -150,6 +151,20 @@ async def cmd_complaint(
     )
 
 
+async def cmd_feedback(
+    message: Message,
+    participant: Participant | None,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    """/feedback: a survey that was offered or paused, else anonymous feedback any time."""
+    if participant is None:
+        await answer_stranger(message, ctx, t)
+        return
+    await start_feedback(dialog_manager, participant)
+
+
 def build_router() -> Router:
     router = Router(name="commands")
     router.message.filter(private_command)  # the rest skips the command filters
@@ -160,4 +175,5 @@ def build_router() -> Router:
     router.message.register(cmd_language, Command("taal", "language", "langue", "lang"))
     router.message.register(cmd_stop, Command("stop"))
     router.message.register(cmd_complaint, Command("klacht", "complaint", "plainte"))
+    router.message.register(cmd_feedback, Command("feedback"))
     return router

@@ -29,12 +29,14 @@ from wzt_bot.bot.outreach_texts import (
     checkin_text,
     misunderstood_text,
 )
+from wzt_bot.bot.survey_texts import OPEN, SurveyCb
 from wzt_bot.bot.texts import EMERGENCY, main_menu, no_code_text
+from wzt_bot.dialogs.feedback.handlers import open_survey
 from wzt_bot.dialogs.states import CheckinSettingsSG, CheckinSG
 from wzt_bot.domain.errors import DomainError
-from wzt_bot.domain.models import CheckinKind, Participant
+from wzt_bot.domain.models import CheckinKind, Participant, SurveyKind
 from wzt_bot.domain.ports import UnitOfWork
-from wzt_bot.domain.services import checkins, flags
+from wzt_bot.domain.services import checkins, flags, surveys
 from wzt_bot.domain.services.onboarding import request_contact
 from wzt_bot.i18n import Translator
 
@@ -193,10 +195,42 @@ async def on_settings(callback: CallbackQuery, dialog_manager: DialogManager) ->
     )
 
 
+async def on_survey_tap(
+    callback: CallbackQuery,
+    callback_data: SurveyCb,
+    participant: Participant | None,
+    uow: UnitOfWork,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    """A tap on a survey offer: the questions (with what they are for first), or "no"."""
+    await callback.answer()
+    if participant is None or not isinstance(callback.message, Message):
+        if participant is None and isinstance(callback.message, Message):
+            await callback.message.answer(no_code_text(t))
+        return
+    try:
+        kind = SurveyKind(callback_data.s)
+    except ValueError:
+        await _stale(callback, t)
+        return
+    with contextlib.suppress(TelegramBadRequest):
+        await callback.message.edit_reply_markup(reply_markup=None)
+    if callback_data.a == OPEN:
+        await open_survey(dialog_manager, kind)
+        return
+    await surveys.decline(uow, ctx.clock, ctx.tz, participant, kind)
+    await callback.message.answer(
+        t("Oké, dat is goed. Ik vraag het niet meer."), reply_markup=main_menu(t)
+    )
+
+
 def build_router() -> Router:
     router = Router(name="outreach")
     router.callback_query.filter(F.message.chat.type == "private")
     router.callback_query.register(on_checkin_tap, CheckinCb.filter())
     router.callback_query.register(on_flag_tap, FlagCb.filter())
     router.callback_query.register(on_settings, CheckinSettingsCb.filter())
+    router.callback_query.register(on_survey_tap, SurveyCb.filter())
     return router

@@ -13,6 +13,7 @@ from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis import set_private_words
 from wzt_bot.bot.outreach_texts import answer_time_text
 from wzt_bot.bot.texts import EMERGENCY, main_menu
+from wzt_bot.dialogs.feedback.handlers import start_feedback
 from wzt_bot.dialogs.states import ComplaintSG, ConcernSG
 from wzt_bot.dialogs.widgets import translator
 from wzt_bot.domain.models import Participant
@@ -109,6 +110,14 @@ async def get_preview(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 
 async def on_to_team(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     await manager.start(ConcernSG.topic, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
+async def on_feedback(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    _, _, participant = _deps(manager)
+    if participant is None:
+        await manager.done()
+        return
+    await start_feedback(manager, participant)
 
 
 async def on_decision(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

@@ -42,7 +42,7 @@ from wzt_bot.domain.models import (
 from wzt_bot.domain.policies import trajectory as rules
 from wzt_bot.domain.policies.schedule import next_allowed
 from wzt_bot.domain.ports import Clock, LanguageTools, UnitOfWork
-from wzt_bot.domain.services import audit, checkins, flags, outbox
+from wzt_bot.domain.services import audit, checkins, flags, outbox, surveys
 from wzt_bot.domain.services.participants import visible_participant
 
 #: No pressure: one reminder to answer a new plan version, this long after it was sent.
@@ -477,12 +477,17 @@ async def update_trajectory(
     participant.paused = trajectory.paused if trajectory else bool(change.paused)
     if "stage_changed_at" in change.given:
         participant.stage_changed_at = change.stage_changed_at
+        if change.stage_changed_at is not None:
+            await surveys.stage_started(
+                uow, participant, change.stage_changed_at.astimezone(tz).date()
+            )
     participant.updated_at = now
     await uow.participants.update(participant)
     await audit.by_staff(uow, clock, staff.id, "participant.trajectory", participant.id)
     await checkins.replan(uow, clock, tz, participant)
     if trajectory is not None and trajectory.end_advice_discussed_on and not was_discussed:
         await _offer_end_advice(uow, clock, tz, participant, trajectory, tools)
+        await surveys.trajectory_ended(uow, clock, tz, participant)
     return participant, trajectory
 
 
@@ -799,6 +804,8 @@ async def answer_version(
     )
     await uow.plans.add_response(response)
     await uow.outbox.cancel(_reminder_key(participant.id, number), "answered")
+    if answer is PlanAnswer.AKKOORD:
+        await surveys.plan_acknowledged(uow, clock, participant)  # the first one only
     await audit.record(
         uow,
         clock,

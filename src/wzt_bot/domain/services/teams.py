@@ -20,7 +20,7 @@ from wzt_bot.domain.models import (
 )
 from wzt_bot.domain.policies.team import TeamSettings
 from wzt_bot.domain.ports import Clock, UnitOfWork
-from wzt_bot.domain.services import audit, checkins
+from wzt_bot.domain.services import audit, checkins, surveys
 from wzt_bot.domain.services.outbox import WEBHOOK_RETRY_WINDOW
 from wzt_bot.domain.services.participants import visible_participant, visible_team_ids
 
@@ -137,6 +137,8 @@ async def set_trajectory(
     participant.updated_at = clock.now()
     await uow.participants.update(participant)
     await audit.by_staff(uow, clock, staff.id, "participant.trajectory", participant.id)
+    if stage_changed_at is not None:
+        await surveys.stage_started(uow, participant, stage_changed_at.astimezone(tz).date())
     await checkins.replan(uow, clock, tz, participant)
     return participant
 
