@@ -25,6 +25,7 @@ from wzt_bot.dialogs.concern.dialog import concern_dialog
 from wzt_bot.dialogs.language.dialog import language_dialog
 from wzt_bot.dialogs.onboarding.dialog import onboarding_dialog
 from wzt_bot.dialogs.plan.dialog import plan_words_dialog
+from wzt_bot.dialogs.rights.dialog import rights_dialog
 
 
 def build_bot(
@@ -80,5 +81,6 @@ def _dialogs() -> Router:
         concern_dialog(),
         plan_words_dialog(),
         complaint_dialog(),
+        rights_dialog(),
     )
     return router
