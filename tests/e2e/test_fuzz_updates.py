@@ -191,6 +191,7 @@ texts = st.one_of(
             "/menu",
             "/stop",
             "/taal",
+            "/rechten",
             "/help",
             *(menu_label(NL, item) for item in MenuItem),
         ]

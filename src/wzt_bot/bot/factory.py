@@ -26,6 +26,7 @@ from wzt_bot.dialogs.feedback.dialog import feedback_dialog
 from wzt_bot.dialogs.language.dialog import language_dialog
 from wzt_bot.dialogs.onboarding.dialog import onboarding_dialog
 from wzt_bot.dialogs.plan.dialog import plan_words_dialog
+from wzt_bot.dialogs.rights.dialog import rights_dialog
 
 
 def build_bot(
@@ -82,5 +83,6 @@ def _dialogs() -> Router:
         plan_words_dialog(),
         complaint_dialog(),
         feedback_dialog(),
+        rights_dialog(),
     )
     return router

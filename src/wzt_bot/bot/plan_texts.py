@@ -174,6 +174,7 @@ def hub_keyboard(
         rows.append([_btn("✍️ " + t("Wat vind je van je plan?"), PlanCb(do="ask", v=version))])
     if ended:
         rows.append([_btn("🧭 " + t("Mijn advies en volgende stappen"), PlanCb(do="end"))])
+    rows.append([_btn("⚖️ " + t("Waar heb ik recht op?"), PlanCb(do="rights"))])
     rows.append([_btn("📞 " + t("Contact met mijn team"), PlanCb(do="call", i=-1))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

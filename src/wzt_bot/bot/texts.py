@@ -45,6 +45,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("stop", N_("Pauzeer mijn berichten")),
     ("klacht", N_("Een klacht of een probleem melden")),
     ("feedback", N_("Anoniem feedback geven")),
+    ("rechten", N_("Waar heb ik recht op?")),
 )
 
 EMERGENCY = N_(
@@ -114,6 +115,7 @@ def help_text(t: Translator) -> str:
             t("• /taal kiest een andere taal."),
             t("• /stop pauzeert mijn berichten."),
             t("• /klacht: een klacht of een probleem melden."),
+            t("• /rechten: waar heb ik misschien recht op?"),
             t("• /help toont deze uitleg."),
             "",
             t("Je team is niet dag en nacht online."),

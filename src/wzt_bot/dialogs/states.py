@@ -56,3 +56,11 @@ class ComplaintSG(StatesGroup):
     anonymous = State()
     compose = State()
     preview = State()
+
+
+class RightsSG(StatesGroup):
+    """Waar heb ik recht op? The topics (a checklist), one explanation, the request."""
+
+    topics = State()
+    topic = State()
+    preview = State()

@@ -11,7 +11,7 @@ from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.filters import private_command
 from wzt_bot.bot.texts import help_text, main_menu, no_code_text, stop_text, throttled_text
 from wzt_bot.dialogs.feedback.handlers import start_feedback
-from wzt_bot.dialogs.states import ComplaintSG, LanguageSG, OnboardingSG
+from wzt_bot.dialogs.states import ComplaintSG, LanguageSG, OnboardingSG, RightsSG
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import Participant, ParticipantStatus
 from wzt_bot.domain.ports import UnitOfWork
@@ -165,6 +165,20 @@ async def cmd_feedback(
     await start_feedback(dialog_manager, participant)
 
 
+async def cmd_rights(
+    message: Message,
+    participant: Participant | None,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
+) -> None:
+    """/rechten: Waar heb ik recht op? (the same as the button in 📋 Mijn plan)."""
+    if participant is None:
+        await answer_stranger(message, ctx, t)
+        return
+    await dialog_manager.start(RightsSG.topics, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
 def build_router() -> Router:
     router = Router(name="commands")
     router.message.filter(private_command)  # the rest skips the command filters
@@ -176,4 +190,5 @@ def build_router() -> Router:
     router.message.register(cmd_stop, Command("stop"))
     router.message.register(cmd_complaint, Command("klacht", "complaint", "plainte"))
     router.message.register(cmd_feedback, Command("feedback"))
+    router.message.register(cmd_rights, Command("rechten", "rights", "droits"))
     return router

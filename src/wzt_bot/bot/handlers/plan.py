@@ -52,7 +52,7 @@ from wzt_bot.bot.plan_texts import (
     with_translation,
 )
 from wzt_bot.bot.texts import EMERGENCY, main_menu, no_code_text
-from wzt_bot.dialogs.states import PlanWordsSG
+from wzt_bot.dialogs.states import PlanWordsSG, RightsSG
 from wzt_bot.domain.errors import DomainError
 from wzt_bot.domain.models import (
     ActionStatus,
@@ -406,6 +406,10 @@ async def _tap_end(tap: Tap) -> None:
         await tap.send(text, end_keyboard(tap.t))
 
 
+async def _tap_rights(tap: Tap) -> None:
+    await tap.manager.start(RightsSG.topics, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+
+
 async def _tap_noop(tap: Tap) -> None:
     await tap.send(tap.t("Oké. Succes met het gesprek!"))
 
@@ -424,6 +428,7 @@ TAPS: dict[str, Callable[[Tap], Awaitable[None]]] = {
     "appts": _tap_appointments,
     "eval": _tap_eval,
     "end": _tap_end,
+    "rights": _tap_rights,
     "noop": _tap_noop,
 }
 
