@@ -116,6 +116,7 @@ def help_text(t: Translator) -> str:
             t("• /stop pauzeert mijn berichten."),
             t("• /klacht: een klacht of een probleem melden."),
             t("• /rechten: waar heb ik misschien recht op?"),
+            t("• /feedback: anoniem zeggen wat je van de hulp vindt."),
             t("• /help toont deze uitleg."),
             "",
             t("Je team is niet dag en nacht online."),

@@ -59,7 +59,7 @@ async def outreach_tick(
     evaluation_notice_days: int = plan.EVALUATION_NOTICE_DAYS,
 ) -> OutreachReport:
     """Plan check-ins, queue the due ones and the reminders, the plan's evaluation notices
-    and month-18 warnings, send the daily digests.
+    and month-18 warnings, the feedback surveys' offers and expiry, send the daily digests.
     Each batch is its own transaction, so the sender can start on the first one."""
     report = OutreachReport()
     after = None
