@@ -3,6 +3,7 @@ are editable data with a "last verified" date; bad input answers 422 with reason
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,17 +12,23 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlalchemy import select
 
-from tests.fakes.outreach import linked_participant
+from tests.fakes.outreach import FakeNotifier, FakeRelay, linked_participant
 from wzt_bot.clock import FrozenClock
+from wzt_bot.db.tables import NetworkRow
 from wzt_bot.domain.models import Role
 from wzt_bot.domain.policies.complaints import ComplaintSettings
+from wzt_bot.domain.policies.team import TeamSettings
 from wzt_bot.domain.services import admin, flags
 from wzt_bot.domain.services import complaints as svc
+from wzt_bot.domain.services.delivery import Sender
+from wzt_bot.domain.services.onboarding import participant_for_user
 from wzt_bot.wiring import Container
 
 NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
 WORDS = "Ik werd niet gehoord in het gesprek."
+HANDLER_SECRET = "handler-secret-0123456789"
 
 
 @dataclass
@@ -154,3 +161,68 @@ async def test_network_contacts_are_editable_data(world: World) -> None:
         f"/api/v1/networks/{uuid.uuid4()}/complaints", headers=world.auth("admin")
     )
     assert other.status_code == 404
+
+
+async def test_a_handler_with_its_own_system_gets_a_signed_webhook(
+    world: World, container: Container
+) -> None:
+    """The independent handler's webhook: its secret is write-only and encrypted at rest; a
+    complaint about the own team is posted there, signed, and never to the team's webhook."""
+    url = f"/api/v1/networks/{world.network_id}/complaints"
+    body = (await world.client.get(url, headers=world.auth("admin"))).json()
+    assert body["independent"]["webhook_secret_set"] is False
+    body["independent"]["webhook_url"] = "https://klachten.example/hook"
+    body["independent"]["webhook_secret"] = HANDLER_SECRET
+    body["independent"]["anonymous_allowed"] = True
+    short = {**body, "independent": {**body["independent"], "webhook_secret": "kort"}}
+    assert (await world.client.put(url, json=short, headers=world.auth("admin"))).status_code == 422
+    saved = await world.client.put(url, json=body, headers=world.auth("admin"))
+    assert saved.status_code == 200, saved.text
+    assert HANDLER_SECRET not in saved.text
+    shown = await world.client.get(url, headers=world.auth("admin"))
+    assert shown.json()["independent"]["webhook_secret_set"] is True
+    assert shown.json()["organisation"]["webhook_secret_set"] is False
+    assert HANDLER_SECRET not in shown.text
+    # PUT back what GET shows: the secret stays.
+    again = await world.client.put(url, json=shown.json(), headers=world.auth("admin"))
+    assert again.json()["independent"]["webhook_secret_set"] is True
+    async with container.engine.connect() as connection:
+        raw = json.dumps(
+            (
+                await connection.execute(
+                    select(NetworkRow.settings).where(NetworkRow.id == world.network_id)
+                )
+            ).scalar_one()
+        )
+    assert HANDLER_SECRET not in raw  # encrypted
+
+    clock = FrozenClock(NOW)
+    async with container.uow_factory() as uow:
+        participant = await participant_for_user(uow, 9501)
+        assert participant is not None
+        await uow.teams.save_settings(
+            participant.team_id, TeamSettings(webhook_url="https://team.example/hook")
+        )
+        await uow.teams.set_webhook_secret(participant.team_id, "team-secret-team-secret")
+        complaint, _ = await svc.file_complaint(
+            uow,
+            clock,
+            ZoneInfo("Europe/Brussels"),
+            participant,
+            about_team=True,
+            anonymous=True,
+            words=flags.Words(text=WORDS),
+        )
+        await uow.commit()
+    relay = FakeRelay()
+    report = await Sender(container.uow_factory, clock, FakeNotifier(), relay).drain()
+    assert report.dead == 0
+    posts = [(m.payload, u, s) for m, u, s in relay.posted]
+    to_handler = [p for p in posts if p[1] == "https://klachten.example/hook"]
+    assert [p[0]["data"]["receipt"] for p in to_handler] == [complaint.receipt]
+    payload, _, secret = to_handler[0]
+    assert secret == HANDLER_SECRET
+    assert payload["event"] == "complaint.filed" and payload["data"]["about_own_team"] is True
+    assert payload["data"]["complainant"] is None  # anonymous
+    assert payload["data"]["text"] == WORDS
+    assert not [p for p in posts if p[1] == "https://team.example/hook"]

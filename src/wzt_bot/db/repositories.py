@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -61,6 +62,10 @@ class Database(Protocol):
     def session(self) -> AsyncSession: ...
 
 
+#: The network settings' section of secrets (each encrypted, bound to its network and name).
+SECRETS = "secrets"
+
+
 class _Repo:
     """`c`: Core statements on the connection (the hot path, no ORM session needed);
     `s`: the ORM session, opened by the unit of work on first use, same transaction."""
@@ -78,6 +83,10 @@ class _Repo:
 
 
 class SqlNetworkRepository(_Repo):
+    def __init__(self, db: Database, keyring: Keyring) -> None:
+        super().__init__(db)
+        self.keyring = keyring
+
     async def add(self, network: Network) -> None:
         self.s.add(NetworkRow(id=network.id, name=network.name))
         await self.s.flush()
@@ -116,6 +125,31 @@ class SqlNetworkRepository(_Repo):
         await self.s.execute(
             update(NetworkRow).where(NetworkRow.id == network_id).values(settings=settings)
         )
+
+    @staticmethod
+    def _secret_context(network_id: uuid.UUID, name: str) -> bytes:
+        return b"network-secret:" + network_id.bytes + b":" + name.encode()
+
+    async def secret(self, network_id: uuid.UUID, name: str) -> str | None:
+        sealed = (await self.section(network_id, SECRETS)).get(name)
+        if not isinstance(sealed, dict) or not sealed.get("ct") or not sealed.get("key_id"):
+            return None
+        return self.keyring.decrypt(
+            base64.b64decode(str(sealed["ct"])),
+            str(sealed["key_id"]),
+            context=self._secret_context(network_id, name),
+        )
+
+    async def set_secret(self, network_id: uuid.UUID, name: str, secret: str | None) -> None:
+        secrets_ = await self.section(network_id, SECRETS)
+        if secret:
+            ct, key_id = self.keyring.encrypt(
+                secret, context=self._secret_context(network_id, name)
+            )
+            secrets_[name] = {"ct": base64.b64encode(ct).decode(), "key_id": key_id}
+        else:
+            secrets_.pop(name, None)
+        await self.save_section(network_id, SECRETS, secrets_)
 
 
 class SqlTeamRepository(_Repo):

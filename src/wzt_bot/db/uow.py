@@ -31,6 +31,7 @@ _NEEDS_KEYRING: frozenset[type] = frozenset(
         SqlFlagRepository,
         SqlUpdateInbox,
         SqlTeamRepository,
+        SqlNetworkRepository,
         SqlCheckinRepository,
         SqlOutbox,
         SqlPlanRepository,

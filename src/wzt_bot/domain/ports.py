@@ -64,6 +64,13 @@ class NetworkRepository(Protocol):
     async def save_section(
         self, network_id: uuid.UUID, key: str, values: dict[str, Any]
     ) -> None: ...
+    async def secret(self, network_id: uuid.UUID, name: str) -> str | None:
+        """A secret of the network (a complaints handler's webhook key), decrypted."""
+        ...
+
+    async def set_secret(self, network_id: uuid.UUID, name: str, secret: str | None) -> None:
+        """Store (encrypted) or, with None, remove a secret of the network."""
+        ...
 
 
 class RightsRepository(Protocol):

@@ -71,11 +71,44 @@ class HandlerIn(Strict):
         "", max_length=200, pattern=rf"(^$)|{EMAIL}", description="Where complaints are mailed"
     )
     anonymous_allowed: bool = False
+    webhook_url: str = Field(
+        "",
+        max_length=500,
+        pattern=r"(^$)|(^https?://[^\s]+$)",
+        description="The handler's own system: each complaint is POSTed there as a signed "
+        "`complaint.filed` event (X-WZT-Signature, X-WZT-Delivery), like a team's webhook",
+    )
+    webhook_secret: str | None = Field(
+        None,
+        min_length=16,
+        max_length=200,
+        description="Write-only: the key the webhook is signed with. Left out: the current "
+        "one stays; never returned",
+    )
+    remove_webhook_secret: bool = Field(False, description="Forget the webhook's secret")
+    webhook_secret_set: bool | None = Field(
+        None, description="Read-only (as GET shows it); ignored here, so a GET can be PUT back"
+    )
+
+
+class HandlerOut(BaseModel):
+    contact: ContactIn
+    email: str
+    anonymous_allowed: bool
+    webhook_url: str
+    webhook_secret_set: bool = Field(description="Whether a webhook secret is stored")
 
 
 class ComplaintSettingsIn(Strict):
     organisation: HandlerIn
     independent: HandlerIn
+    vdab: ContactIn
+    ombudsdienst: ContactIn
+
+
+class ComplaintSettingsOut(BaseModel):
+    organisation: HandlerOut
+    independent: HandlerOut
     vdab: ContactIn
     ombudsdienst: ContactIn
 
@@ -100,7 +133,10 @@ def _settings_in(body: ComplaintSettingsIn) -> ComplaintSettings:
 
     def handler(h: HandlerIn) -> Handler:
         return Handler(
-            contact=contact(h.contact), email=h.email, anonymous_allowed=h.anonymous_allowed
+            contact=contact(h.contact),
+            email=h.email,
+            anonymous_allowed=h.anonymous_allowed,
+            webhook_url=h.webhook_url,
         )
 
     return ComplaintSettings(
@@ -163,30 +199,48 @@ async def set_status(
     return ComplaintOut(**_out(complaint))
 
 
+def _settings_out(settings: ComplaintSettings, secrets: dict[str, bool]) -> ComplaintSettingsOut:
+    data = settings.to_json()
+    for which in ("organisation", "independent"):
+        data[which]["webhook_secret_set"] = secrets.get(which, False)
+    return ComplaintSettingsOut.model_validate(data)
+
+
 @router.get(
-    "/networks/{network_id}/complaints", response_model=ComplaintSettingsIn, responses=ERRORS
+    "/networks/{network_id}/complaints", response_model=ComplaintSettingsOut, responses=ERRORS
 )
 async def read_settings(
     network_id: uuid.UUID, ctx: Ctx, staff: CurrentStaff
-) -> ComplaintSettingsIn:
+) -> ComplaintSettingsOut:
     """The network's complaint handlers and the public contacts the bot explains."""
     async with ctx.uow_factory() as uow:
         settings = await svc.read_settings(uow, staff, network_id)
+        secrets = await svc.webhook_secrets_set(uow, network_id)
         await uow.commit()
-    return ComplaintSettingsIn.model_validate(settings.to_json())
+    return _settings_out(settings, secrets)
 
 
 @router.put(
     "/networks/{network_id}/complaints",
-    response_model=ComplaintSettingsIn,
+    response_model=ComplaintSettingsOut,
     responses={**ERRORS, 422: {}},
 )
 async def save_settings(
     network_id: uuid.UUID, body: ComplaintSettingsIn, ctx: Ctx, staff: CurrentStaff
-) -> ComplaintSettingsIn:
-    """Edit every contact (name, phone, e-mail, web form, hours, last verified) and where
-    complaints are mailed; whether anonymous complaints are accepted."""
+) -> ComplaintSettingsOut:
+    """Edit every contact (name, phone, e-mail, web form, hours, last verified), where
+    complaints are mailed or posted (webhook with its write-only secret), and whether
+    anonymous complaints are accepted."""
+    changes: dict[str, str | None] = {}
+    for which, handler in (("organisation", body.organisation), ("independent", body.independent)):
+        if handler.remove_webhook_secret:
+            changes[which] = None
+        elif handler.webhook_secret is not None:
+            changes[which] = handler.webhook_secret
     async with ctx.uow_factory() as uow:
-        saved = await svc.save_settings(uow, ctx.clock, staff, network_id, _settings_in(body))
+        saved = await svc.save_settings(
+            uow, ctx.clock, staff, network_id, _settings_in(body), changes
+        )
+        secrets = await svc.webhook_secrets_set(uow, network_id)
         await uow.commit()
-    return ComplaintSettingsIn.model_validate(saved.to_json())
+    return _settings_out(saved, secrets)

@@ -8,6 +8,7 @@ VDAB; a network checks and overrides them (PUT /api/v1/networks/{id}/complaints)
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -58,19 +59,46 @@ VDAB_KLACHTENDIENST = Contact(
 )
 
 
+HANDLERS = ("organisation", "independent")
+
+
+def webhook_secret_name(which: str) -> str:
+    return f"complaints.{which}.webhook"
+
+
+def webhook_target(network_id: uuid.UUID, which: str) -> str:
+    """The outbox target of a webhook to a complaints handler (a team's is its team id)."""
+    return f"handler:{network_id}:{which}"
+
+
+def parse_webhook_target(target: str) -> tuple[uuid.UUID, str] | None:
+    prefix, _, rest = target.partition(":")
+    network, _, which = rest.partition(":")
+    if prefix != "handler" or which not in HANDLERS:
+        return None
+    try:
+        return uuid.UUID(network), which
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Handler:
-    """Who receives a complaint filed in the bot: e-mail (SMTP) and/or stored for the admin."""
+    """Who receives a complaint filed in the bot: by e-mail (SMTP), by a signed webhook to
+    the handler's own system, or both; always stored for the admin API."""
 
     contact: Contact
-    email: str = ""  # where the bot delivers complaints; empty: kept for the admin API only
+    email: str = ""  # where the bot mails complaints; empty: no e-mail
     anonymous_allowed: bool = False  # this handler's procedure accepts anonymous complaints
+    #: the handler's own system; signed with a secret kept apart (encrypted, never shown)
+    webhook_url: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "contact": self.contact.to_json(),
             "email": self.email,
             "anonymous_allowed": self.anonymous_allowed,
+            "webhook_url": self.webhook_url,
         }
 
     @classmethod
@@ -81,6 +109,7 @@ class Handler:
             contact=Contact.from_json(data.get("contact") or default.contact.to_json()),
             email=str(data.get("email") or ""),
             anonymous_allowed=bool(data.get("anonymous_allowed")),
+            webhook_url=str(data.get("webhook_url") or ""),
         )
 
 
@@ -101,6 +130,11 @@ class ComplaintSettings:
 
     def handler(self, about_team: bool) -> Handler:
         return self.independent if about_team else self.organisation
+
+    @staticmethod
+    def which(about_team: bool) -> str:
+        """The handler's name in settings, secrets and webhook targets."""
+        return "independent" if about_team else "organisation"
 
     def to_json(self) -> dict[str, Any]:
         return {

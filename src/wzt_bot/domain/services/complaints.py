@@ -12,6 +12,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta, tzinfo
+from typing import Any
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
@@ -24,7 +25,13 @@ from wzt_bot.domain.models import (
     Staff,
     new_id,
 )
-from wzt_bot.domain.policies.complaints import ComplaintSettings
+from wzt_bot.domain.policies.complaints import (
+    HANDLERS,
+    ComplaintSettings,
+    parse_webhook_target,
+    webhook_secret_name,
+    webhook_target,
+)
 from wzt_bot.domain.ports import Clock, UnitOfWork
 from wzt_bot.domain.services import audit, outbox
 from wzt_bot.domain.services.flags import Words
@@ -131,6 +138,8 @@ async def file_complaint(
         participant_id=None,
         detail=complaint.receipt,
     )
+    if handler.webhook_url:
+        await _to_handler_system(uow, clock, tz, complaint, participant, network_id)
     if handler.email:
         team = await uow.teams.get(participant.team_id)
         await uow.outbox.add(
@@ -150,6 +159,71 @@ async def file_complaint(
             )
         )
     return complaint, settings
+
+
+async def _to_handler_system(
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: tzinfo,
+    complaint: Complaint,
+    participant: Participant,
+    network_id: uuid.UUID,
+) -> None:
+    """A signed `complaint.filed` event to the handler's own system (retried like e-mail).
+    The participant's name and team only when the complaint is not anonymous."""
+    now = clock.now()
+    delivery = new_id()
+    team = await uow.teams.get(participant.team_id)
+    who: dict[str, Any] | None = (
+        None
+        if complaint.anonymous
+        else {
+            "participant_id": str(participant.id),
+            "display_name": participant.display_name,
+            "team": team.name if team else "",
+        }
+    )
+    await uow.outbox.add(
+        OutboxMessage(
+            id=delivery,
+            key=f"complaint-webhook:{complaint.id.hex}",
+            channel=OutboxChannel.WEBHOOK,
+            target=webhook_target(network_id, ComplaintSettings.which(complaint.about_team)),
+            kind="complaint.filed",
+            payload={
+                "event": "complaint.filed",
+                "delivery": str(delivery),
+                "sent_at": now.isoformat(),
+                "data": {
+                    "complaint_id": str(complaint.id),
+                    "receipt": complaint.receipt,
+                    "network_id": str(network_id),
+                    "created_at": complaint.created_at.astimezone(tz).isoformat(),
+                    "about_own_team": complaint.about_team,
+                    "anonymous": complaint.anonymous,
+                    "complainant": who,
+                    "text": complaint.text,
+                    "voice_note": complaint.voice_ref is not None,
+                },
+            },
+            created_at=now,
+            not_before=now,
+            give_up_at=now + EMAIL_RETRY_WINDOW,
+        )
+    )
+
+
+async def webhook_for(uow: UnitOfWork, target: str) -> tuple[str, str] | None:
+    """For the sender: the URL and secret of a complaints handler's webhook target; None when
+    the target is not one, or the handler has no URL or secret (any more)."""
+    parsed = parse_webhook_target(target)
+    if parsed is None:
+        return None
+    network_id, which = parsed
+    settings = ComplaintSettings.from_json(await uow.networks.section(network_id, "complaints"))
+    url = (settings.independent if which == "independent" else settings.organisation).webhook_url
+    secret = await uow.networks.secret(network_id, webhook_secret_name(which))
+    return (url, secret) if url and secret else None
 
 
 async def my_complaints(uow: UnitOfWork, participant: Participant) -> Sequence[Complaint]:
@@ -230,6 +304,14 @@ async def set_status(
     return complaint
 
 
+async def webhook_secrets_set(uow: UnitOfWork, network_id: uuid.UUID) -> dict[str, bool]:
+    """Which handlers have a webhook secret (the secrets themselves are never shown)."""
+    return {
+        which: await uow.networks.secret(network_id, webhook_secret_name(which)) is not None
+        for which in HANDLERS
+    }
+
+
 async def read_settings(uow: UnitOfWork, staff: Staff, network_id: uuid.UUID) -> ComplaintSettings:
     _require_admin(staff)
     if await uow.networks.get(network_id) is None:
@@ -243,10 +325,16 @@ async def save_settings(
     staff: Staff,
     network_id: uuid.UUID,
     settings: ComplaintSettings,
+    webhook_secrets: dict[str, str | None] | None = None,
 ) -> ComplaintSettings:
+    """`webhook_secrets`: per handler ("organisation", "independent") a new secret for its
+    webhook, or None to remove it; a handler left out keeps its secret."""
     _require_admin(staff)
     if await uow.networks.get(network_id) is None:
         raise DomainError(ErrorCode.NOT_FOUND, entity="network")
     await uow.networks.save_section(network_id, "complaints", settings.to_json())
+    for which, secret in (webhook_secrets or {}).items():
+        if which in HANDLERS:
+            await uow.networks.set_secret(network_id, webhook_secret_name(which), secret)
     await audit.by_staff(uow, clock, staff.id, f"network.complaints:{network_id}", None)
     return settings

@@ -31,6 +31,7 @@ from wzt_bot.domain.errors import DeliveryError, RecipientGoneError, RejectedErr
 from wzt_bot.domain.models import OutboxChannel, OutboxMessage, OutboxStatus
 from wzt_bot.domain.policies.schedule import CheckinRules, in_quiet_hours, next_allowed
 from wzt_bot.domain.ports import Clock, Mailer, Notifier, OnWire, UnitOfWorkFactory, WebhookRelay
+from wzt_bot.domain.services import complaints
 
 TELEGRAM_MAX_ATTEMPTS = 8
 BACKOFF_FIRST = timedelta(seconds=30)
@@ -229,15 +230,23 @@ class Sender:
     async def _post_webhook(self, message: OutboxMessage, on_wire: OnWire) -> bool:
         if self.relay is None:
             raise TryLaterError("no webhook relay in this process")
-        team_id = uuid.UUID(message.target)
-        async with self.uow_factory() as uow:
-            settings = await uow.teams.settings(team_id)
-            secret = await uow.teams.webhook_secret(team_id)
-        if not settings.webhook_url or not secret:
-            raise RejectedError("the team has no webhook URL or secret any more")
+        if message.target.startswith("handler:"):  # a complaints handler's own system
+            async with self.uow_factory() as uow:
+                found = await complaints.webhook_for(uow, message.target)
+            if found is None:
+                raise RejectedError("the complaints handler has no webhook URL or secret")
+            url, secret = found
+        else:
+            team_id = uuid.UUID(message.target)
+            async with self.uow_factory() as uow:
+                settings = await uow.teams.settings(team_id)
+                team_secret = await uow.teams.webhook_secret(team_id)
+            if not settings.webhook_url or not team_secret:
+                raise RejectedError("the team has no webhook URL or secret any more")
+            url, secret = settings.webhook_url, team_secret
         if not await on_wire():
             return False
-        await self.relay.post(message, settings.webhook_url, secret)
+        await self.relay.post(message, url, secret)
         return True
 
     async def _send_email(self, message: OutboxMessage, on_wire: OnWire) -> bool:
