@@ -16,6 +16,7 @@ from wzt_bot.db.tables import Base, FeedbackResponseRow, OutboxRow, SurveyProgre
 from wzt_bot.domain import surveys as catalog
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import EndAdvice, SurveyKind, TrajectoryType
+from wzt_bot.domain.ports import FeedbackReportFilter
 from wzt_bot.domain.services import plan as plan_svc
 from wzt_bot.domain.services import surveys
 from wzt_bot.domain.services.onboarding import set_proactive_paused
@@ -284,3 +285,54 @@ async def test_anonymous_answers_cannot_be_linked_back(container: Container) -> 
         )
     assert shared == 1
     assert by_share == [(False, True), (True, True)]
+
+
+async def test_offers_follow_the_trajectory_filter_of_a_report(container: Container) -> None:
+    """The response rate with a trajectory type: offers counted for that type only."""
+    clock = FrozenClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    sam = await linked_participant(container, clock, user_id=9407)
+    kim = await linked_participant(container, clock, user_id=9408, team_id=sam.team_id)
+    noor = await linked_participant(container, clock, user_id=9409, team_id=sam.team_id)
+    async with container.uow_factory() as uow:
+        for who, kind in (
+            (sam, TrajectoryType.ACTIVERINGSTRAJECT),
+            (kim, TrajectoryType.AA_WELZIJN),
+        ):
+            await plan_svc.update_trajectory(
+                uow,
+                clock,
+                BRU,
+                who.staff,
+                who.participant.id,
+                plan_svc.TrajectoryChange(
+                    trajectory_type=kind,
+                    start_date=date(2026, 11, 2),
+                    expected_end_date=date(2027, 6, 30),
+                    given=frozenset({"trajectory_type", "start_date", "expected_end_date"}),
+                ),
+            )
+        for who in (sam, kim, noor):
+            await surveys.plan_acknowledged(uow, clock, who.participant)
+        await uow.commit()
+    clock.advance(timedelta(days=1))
+    await outreach_tick(container.uow_factory, clock, BRU)
+    async with container.uow_factory() as uow:
+        team = await uow.teams.get(sam.team_id)
+        assert team is not None
+        month = date(2026, 11, 1)
+
+        async def offers(trajectory_type: str | None) -> int:
+            found = await uow.feedback.aggregates(
+                FeedbackReportFilter(
+                    network_id=team.network_id,
+                    first_month=month,
+                    last_month=month,
+                    trajectory_type=trajectory_type,
+                )
+            )
+            return found.offers.get("start", 0)
+
+        assert await offers(None) == 3
+        assert await offers(TrajectoryType.ACTIVERINGSTRAJECT.value) == 1
+        assert await offers(TrajectoryType.AA_WELZIJN.value) == 1
+        assert await offers(surveys.UNKNOWN_TYPE) == 1

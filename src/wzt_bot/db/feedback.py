@@ -20,9 +20,11 @@ from wzt_bot.db.tables import (
     ParticipantRow,
     SurveyProgressRow,
     TeamRow,
+    TrajectoryRow,
 )
 from wzt_bot.domain.models import FeedbackResponse, SurveyKind, SurveyProgress, SurveyStatus
 from wzt_bot.domain.ports import FeedbackAggregates, FeedbackReportFilter
+from wzt_bot.domain.services.surveys import UNKNOWN_TYPE
 
 
 class SqlFeedbackRepository(_Encrypted):
@@ -188,13 +190,20 @@ class SqlFeedbackRepository(_Encrypted):
         ]
         if where.survey is not None:
             offer_conds.append(p.survey == where.survey.value)
-        offer_rows = await self.s.execute(
+        offered = (
             select(p.survey, n)
             .join(ParticipantRow, ParticipantRow.id == p.participant_id)
             .join(TeamRow, TeamRow.id == ParticipantRow.team_id)
-            .where(*offer_conds)
-            .group_by(p.survey)
         )
+        if where.trajectory_type is not None:
+            # the same filter as the answers: the trajectory type now, "onbekend" without one
+            offered = offered.outerjoin(
+                TrajectoryRow, TrajectoryRow.participant_id == p.participant_id
+            )
+            offer_conds.append(
+                func.coalesce(TrajectoryRow.type, UNKNOWN_TYPE) == where.trajectory_type
+            )
+        offer_rows = await self.s.execute(offered.where(*offer_conds).group_by(p.survey))
         offers: dict[str, int] = {}
         for survey, count in offer_rows:
             offers[survey] = count
