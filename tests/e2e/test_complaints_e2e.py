@@ -307,3 +307,33 @@ async def test_a_risk_message_inside_a_complaint_gets_helplines_but_keeps_its_wo
 
     await eventually(flagged_with_words)
     assert await h.sandbox.unanswered_callbacks() == 0
+
+
+async def test_saying_something_to_the_team_from_klacht_is_the_concern_relay(
+    harness: Harness,
+) -> None:
+    h, user = harness, 7405
+    t = h.container.i18n.get("nl")
+    await onboard(h, user)
+    await h.sandbox.send_text(user, "/klacht")
+    await wait_button(h, user, t("💬 Ik wil iets aan mijn team zeggen"))
+    await h.sandbox.press(user, t("💬 Ik wil iets aan mijn team zeggen"))
+    await h.wait_text(user, t("Waarover gaat het?"))
+    await h.sandbox.press(user, t("Mijn begeleiding"))
+    await h.wait_text(user, t("Schrijf je bericht hieronder."))
+    await h.sandbox.send_text(user, "Ik wil graag een ander uur voor ons gesprek.")
+    await h.wait_text(user, "een ander uur")  # the preview
+    await h.sandbox.press(user, t("✅ Versturen"))
+
+    async def relayed() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            found, _ = await uow.flags.search(
+                FlagFilter(participant_id=participant.id), offset=0, limit=5
+            )
+            assert [f.kind.value for f in found] == ["concern"]
+            assert list(await uow.complaints.for_participant(participant.id)) == []
+
+    await eventually(relayed)
+    assert await h.sandbox.unanswered_callbacks() == 0

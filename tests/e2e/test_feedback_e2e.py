@@ -15,8 +15,9 @@ from wzt_bot.clock import FrozenClock
 from wzt_bot.db.tables import FeedbackAnswerRow, FeedbackResponseRow, SurveyProgressRow
 from wzt_bot.domain import surveys as catalog
 from wzt_bot.domain.models import SurveyKind, SurveyStatus
-from wzt_bot.domain.ports import FeedbackReportFilter
+from wzt_bot.domain.ports import FeedbackReportFilter, FlagFilter
 from wzt_bot.domain.services import surveys
+from wzt_bot.domain.services.onboarding import participant_for_user
 
 WHY_WORDS = "An luistert echt naar mij. Bel me op 0470 12 34 56."
 
@@ -193,3 +194,37 @@ async def test_anonymous_feedback_from_klacht_in_english(database_url: str) -> N
         await eventually(stored)
         (row,) = await _progress(h)
         assert row.status == SurveyStatus.DONE.value and row.draft_ct is None
+
+
+async def test_a_risk_message_in_survey_words_gets_helplines_and_a_flag_without_the_words(
+    database_url: str,
+) -> None:
+    async with running_bot(database_url, fake_kwargs=dict(FAST_FAKE)) as h:
+        user = 7603
+        t = h.container.i18n.get("nl")
+        await onboard(h, user)
+        await h.sandbox.send_text(user, "/feedback")
+        await _press_last(h, user, t("▶️ Starten"))
+        survey = catalog.current(SurveyKind.ANYTIME)
+        await _press_last(h, user, t("🙁 Niet zo goed"))
+        await h.wait_text(user, t(survey.questions[1].text))
+        words = "Niemand luistert. Ik zie het nie meer zitten, ik wil er nie meer zijn."
+        await h.sandbox.send_text(user, words)
+        await h.wait_text(user, t("Dank je dat je dit vertelt. Je staat er niet alleen voor."))
+        assert any("1813" in str(m.get("text")) for m in await h.sandbox.bot_messages(user))
+
+        async def flagged_without_words() -> None:
+            async with h.container.uow_factory() as uow:
+                participant = await participant_for_user(uow, user)
+                assert participant is not None
+                found, _ = await uow.flags.search(
+                    FlagFilter(participant_id=participant.id), offset=0, limit=5
+                )
+                assert [(f.kind.value, f.urgency.value) for f in found] == [("crisis", "urgent")]
+                assert found[0].source.endswith(":feedback")
+                thread = await uow.flags.messages(found[0].id)
+                assert all("luistert" not in (m.text or "") for m in thread)
+
+        await eventually(flagged_without_words)
+        # The survey still gets its words (never lost): the next step asks about sharing.
+        await h.wait_text(user, t("Mag ik je eigen woorden bewaren, zonder je naam?"))
