@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.proc import serve
 from wzt_bot.sandbox.fake_telegram import FakeTelegram, SandboxError
-from wzt_bot.sandbox.params import Params
+from wzt_bot.sandbox.params import ApiError, Params
 
 JSON = dict[str, Any]
 #: Methods whose text is the bot's answer to a step.
@@ -72,6 +72,15 @@ class DialogTelegram(FakeTelegram):
                 for sock in listener.sockets:
                     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def _step_of(self, params: Params) -> str:
+        """The step the chat of a Bot API call is at (or was at last)."""
+        try:
+            chat_id = params.int_or_none("chat_id")
+        except ApiError:
+            chat_id = None
+        walker = self.walkers.get(chat_id) if chat_id is not None else None
+        return f"step {walker.kind!r}" if walker is not None else "no step"
+
     async def _dispatch(
         self, method_name: str, params: Params, via: str = "http"
     ) -> tuple[int, JSON]:
@@ -81,7 +90,9 @@ class DialogTelegram(FakeTelegram):
         if status == 429:
             self.throttled[method_name] += 1  # the bot waits retry_after and sends again
         elif status != 200 or not body.get("ok"):
-            self.not_ok[f"{method_name} {status}: {body.get('description')}"] += 1
+            self.not_ok[
+                f"{method_name} {status} in {self._step_of(params)}: {body.get('description')}"
+            ] += 1
         elif method_name.lower() in ANSWERS and isinstance(body.get("result"), dict):
             result = body["result"]
             walker = self.walkers.get(int(result["chat"]["id"]))

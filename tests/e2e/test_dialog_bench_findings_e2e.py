@@ -1,0 +1,40 @@
+"""What the dialog benchmark (bench/dialogs.py) found, over the wire.
+
+- A tap on a face of "Hoe gaat het?" removed the faces twice: the handler itself, then
+  aiogram-dialog when it sent the first window of the check-in (it removes the inline
+  keyboard of the message tapped). The second edit is refused by Telegram ("message is not
+  modified") and costs a message of the 30 per second all the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Harness, buttons, onboard, wait_button
+from wzt_bot.bot.outreach_texts import TAP_A_FACE
+from wzt_bot.bot.texts import MenuItem, menu_label
+
+
+@pytest.mark.parametrize(
+    ("face", "window"),
+    [("🙂", "Waar denk je nu vooral aan?"), ("👍 Alles oké", "Wat lukte er deze week?")],
+)
+async def test_a_face_removes_the_faces_once(harness: Harness, face: str, window: str) -> None:
+    h, user = harness, 7401
+    t = h.container.i18n.get("nl")
+    await onboard(h, user, consent=True)
+    await h.sandbox.press(user, menu_label(t, MenuItem.CHECKIN))
+    await h.wait_text(user, t(TAP_A_FACE))
+    await wait_button(h, user, "🙂")
+    faces = (await h.sandbox.bot_messages(user))[-1]
+    before = len(await h.sandbox.requests("editMessageReplyMarkup"))
+
+    await h.sandbox.press(user, face if face == "🙂" else "👍 " + t("Alles oké"))
+    await h.wait_text(user, window)
+
+    edits = (await h.sandbox.requests("editMessageReplyMarkup"))[before:]
+    assert [(int(e["params"]["message_id"]), e["status_code"]) for e in edits] == [
+        (faces["message_id"], 200)
+    ], edits
+    messages = {m["message_id"]: m for m in await h.sandbox.bot_messages(user)}
+    assert buttons(messages[faces["message_id"]]) == [], "the faces are gone"
