@@ -283,12 +283,23 @@ async def _recover_loop(pipeline: UpdatePipeline, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), timeout=60)
 
 
+async def _warm_up(container: Container) -> None:
+    try:
+        await container.language_tools.warm_up()
+    except Exception as exc:  # the bot works without: detect() loads the models when needed
+        log.warning("language.warm_up_failed", error=str(exc))
+
+
 async def run_bot(container: Container, stop: asyncio.Event) -> None:
     """Polling, or (webhook mode) register the webhook; plus crash recovery of updates."""
     pipeline = container.build_bot()
     assert container.bot is not None
     await register_commands(container.bot, container.i18n)
     recover = asyncio.create_task(_recover_loop(pipeline, stop))
+    # The language detector's models, loaded beside the polling: else the first concern,
+    # crisis or plan text of the process waits a second or more for them (and every other
+    # participant whose text arrives meanwhile too).
+    warm = asyncio.create_task(_warm_up(container))
     try:
         if container.webhook_mode:
             assert container.bot is not None and container.settings.webhook_secret is not None
@@ -315,6 +326,7 @@ async def run_bot(container: Container, stop: asyncio.Event) -> None:
         recover.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await recover
+        await warm  # a thread: it cannot be cancelled halfway
 
 
 async def run_scheduler(container: Container, stop: asyncio.Event) -> None:
