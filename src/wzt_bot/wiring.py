@@ -295,11 +295,11 @@ async def run_bot(container: Container, stop: asyncio.Event) -> None:
     pipeline = container.build_bot()
     assert container.bot is not None
     await register_commands(container.bot, container.i18n)
+    # The language detector's models, loaded before the first update is taken: loading holds
+    # the GIL for a second or more, so loading them lazily at the first concern, crisis or
+    # plan text of the process froze the whole bot, for every participant, mid-traffic.
+    await _warm_up(container)
     recover = asyncio.create_task(_recover_loop(pipeline, stop))
-    # The language detector's models, loaded beside the polling: else the first concern,
-    # crisis or plan text of the process waits a second or more for them (and every other
-    # participant whose text arrives meanwhile too).
-    warm = asyncio.create_task(_warm_up(container))
     try:
         if container.webhook_mode:
             assert container.bot is not None and container.settings.webhook_secret is not None
@@ -326,7 +326,6 @@ async def run_bot(container: Container, stop: asyncio.Event) -> None:
         recover.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await recover
-        await warm  # a thread: it cannot be cancelled halfway
 
 
 async def run_scheduler(container: Container, stop: asyncio.Event) -> None:

@@ -63,9 +63,10 @@ class LinguaLanguageTools:
         return await asyncio.to_thread(self._detect, text[:1000])
 
     async def warm_up(self) -> None:
-        """Load the models now (a second or more, in a thread), not in the middle of the first
-        participant's message. lingua loads its models lazily, and a short text loads only
-        part of them: the text here is long enough to load every one that ``detect`` uses."""
+        """Load the models now, not in the middle of the first participant's message: it takes
+        a second or more and holds the GIL all along (the event loop stands still, a thread
+        does not help). lingua loads its models lazily, and a short text loads only part of
+        them: the text here is long enough to load every one that ``detect`` uses."""
         await asyncio.to_thread(self._detect, WARM_UP_TEXT)
 
     async def translate(self, text: str, source: str | None, target: str) -> str | None:
