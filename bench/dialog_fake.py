@@ -63,6 +63,7 @@ class DialogTelegram(FakeTelegram):
         self.calls: Counter[str] = Counter()
         self.not_ok: Counter[str] = Counter()
         self.throttled: Counter[str] = Counter()
+        self.polling = asyncio.Event()  # the bot asked for updates: it is up and warmed up
 
     async def start(self) -> None:
         """Start with TCP_NODELAY on the accepted connections (see ``bench.fake_proc``)."""
@@ -84,6 +85,8 @@ class DialogTelegram(FakeTelegram):
     async def _dispatch(
         self, method_name: str, params: Params, via: str = "http"
     ) -> tuple[int, JSON]:
+        if method_name.lower() == "getupdates":
+            self.polling.set()
         status, body = await super()._dispatch(method_name, params, via)
         now = time.perf_counter()
         self.calls[method_name] += 1
@@ -144,7 +147,11 @@ def _cpu_seconds() -> float:
 
 
 async def run_walks(fake: DialogTelegram, script: dict[int, list[JSON]], timeout: float) -> JSON:
-    """Every participant at once through its steps; the figures as plain data."""
+    """Every participant at once through its steps; the figures as plain data.
+
+    Starts once the bot polls (after its start-up, language models loaded).
+    """
+    await asyncio.wait_for(fake.polling.wait(), 120)
     fake.walkers = {chat_id: _Walker() for chat_id in script}
     fake.calls.clear()
     fake.not_ok.clear()
