@@ -492,6 +492,13 @@ def record(runs: list[Run], args: argparse.Namespace, pg: str, busy: float) -> N
 could not be taken + non-ok Bot API answers other than 429 + ERROR lines in the bot's log +
 updates in the database not marked done)
 
+**Reading.** Under Telegram's limits the global bound dominates: the bot sends at its own
+limiter's rate and every participant waits for every other's send of the same step (about N /
+rate s for a step answered with one message, twice that where aiogram-dialog also removes the
+keyboard of the previous window: the check-in answer and the concern steps). The wall time is
+that bound (N × sends per participant / rate). With the limits relaxed the figures are the
+bot's own cost with N dialogs in flight (see the bot's CPU in the details).
+
 Per step kind, p50 / p99 ms:
 
 {kind_table(runs)}
