@@ -161,12 +161,36 @@ class Profiler:
             print(out.getvalue(), flush=True)
 
 
-async def _wzt(conn: Connection, settings_values: JSON, profile: str | None) -> None:
+def capture_log(path: str) -> None:
+    """Send this process' stderr to ``path`` (before ``configure_logging``, which binds
+    structlog's PrintLogger and the stdlib handler to ``sys.stderr``)."""
+    import os
+    import sys
+
+    log = Path(path).open("a", encoding="utf-8", buffering=1)  # noqa: SIM115 - process-long
+    os.dup2(log.fileno(), 2)
+    sys.stderr = log
+
+
+def name_levels() -> None:
+    """Level and logger name in front of stdlib lines (``configure_logging`` writes the
+    message only), so ERROR lines of aiogram and asyncio can be counted afterwards."""
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+
+async def _wzt(
+    conn: Connection, settings_values: JSON, profile: str | None, log_path: str | None = None
+) -> None:
     from wzt_bot.config import Settings
     from wzt_bot.logging_setup import configure_logging
     from wzt_bot.wiring import Container, run_parts
 
+    if log_path is not None:
+        capture_log(log_path)
     configure_logging("WARNING")
+    if log_path is not None:
+        name_levels()
     settings = Settings(**settings_values, _env_file=None)  # type: ignore[call-arg]
     async with Container.open(settings) as container:
         sql = SqlCounter(container.engine)
@@ -187,6 +211,8 @@ async def _wzt(conn: Connection, settings_values: JSON, profile: str | None) -> 
         await serve(conn, {"measure": measurement.start, "measured": measured, "stop": stop})
 
 
-def wzt_main(conn: Connection, settings_values: JSON, profile: str | None) -> None:
-    """Entry point of the wzt bot's child process."""
-    asyncio.run(_wzt(conn, settings_values, profile))
+def wzt_main(
+    conn: Connection, settings_values: JSON, profile: str | None, log_path: str | None = None
+) -> None:
+    """Entry point of the wzt bot's child process (its stderr to ``log_path`` when given)."""
+    asyncio.run(_wzt(conn, settings_values, profile, log_path))

@@ -251,8 +251,9 @@ async def run_echo(backend: str, work: Workload) -> RunResult:
 
 
 @contextlib.asynccontextmanager
-async def fresh_database(backend: str) -> AsyncIterator[str]:
-    """A migrated, empty database for one run: a SQLite file or the wzt_bench database."""
+async def fresh_database(backend: str, name: str = POSTGRES_DB) -> AsyncIterator[str]:
+    """A migrated, empty database for one run: a SQLite file or the PostgreSQL database
+    ``name`` (wzt_bench unless told), dropped afterwards."""
     if backend.startswith("sqlite"):
         with tempfile.TemporaryDirectory(prefix="wzt-bench-") as tmp:
             url = f"sqlite+aiosqlite:///{tmp}/wzt-bench.sqlite3"
@@ -276,14 +277,14 @@ async def fresh_database(backend: str) -> AsyncIterator[str]:
         finally:
             await conn.close()
 
-    await admin_sql(f'DROP DATABASE IF EXISTS "{POSTGRES_DB}" WITH (FORCE)')
-    await admin_sql(f'CREATE DATABASE "{POSTGRES_DB}"')
-    url = admin_url.set(database=POSTGRES_DB).render_as_string(hide_password=False)
+    await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin_sql(f'CREATE DATABASE "{name}"')
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
     try:
         await upgrade_head_async(url)
         yield url
     finally:
-        await admin_sql(f'DROP DATABASE IF EXISTS "{POSTGRES_DB}" WITH (FORCE)')
+        await admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def flush_bench_redis() -> None:

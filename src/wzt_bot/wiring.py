@@ -283,11 +283,22 @@ async def _recover_loop(pipeline: UpdatePipeline, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), timeout=60)
 
 
+async def _warm_up(container: Container) -> None:
+    try:
+        await container.language_tools.warm_up()
+    except Exception as exc:  # the bot works without: detect() loads the models when needed
+        log.warning("language.warm_up_failed", error=str(exc))
+
+
 async def run_bot(container: Container, stop: asyncio.Event) -> None:
     """Polling, or (webhook mode) register the webhook; plus crash recovery of updates."""
     pipeline = container.build_bot()
     assert container.bot is not None
     await register_commands(container.bot, container.i18n)
+    # The language detector's models, loaded before the first update is taken: loading holds
+    # the GIL for a second or more, so loading them lazily at the first concern, crisis or
+    # plan text of the process froze the whole bot, for every participant, mid-traffic.
+    await _warm_up(container)
     recover = asyncio.create_task(_recover_loop(pipeline, stop))
     try:
         if container.webhook_mode:

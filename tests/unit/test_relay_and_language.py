@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -124,3 +125,12 @@ async def test_translation_failure_is_no_translation() -> None:
     assert await tools.translate("hello", "en", "nl") is None
     await tools.aclose()
     assert await LinguaLanguageTools(None).translate("hello", "en", "nl") is None
+
+
+async def test_warm_up_loads_every_model_detect_needs() -> None:
+    # A locale set of its own: a detector no other test has loaded yet.
+    tools = LinguaLanguageTools(locales=("nl", "en", "fr", "de"))
+    await tools.warm_up()
+    started = time.perf_counter()
+    assert await tools.detect("Kan ik volgende week een dag vrij nemen voor de stage?") == "nl"
+    assert time.perf_counter() - started < 0.25, "models were still loading"

@@ -18,6 +18,7 @@ log = structlog.get_logger(__name__)
 MIN_CONFIDENCE = 0.5  # below this the participant's own language is the better guess
 _lock = threading.Lock()
 TRANSLATION_CACHE = 5000
+WARM_UP_TEXT = "Goeiedag, ik wil graag iets vragen over mijn stage en mijn afspraak volgende week."
 
 
 @functools.cache
@@ -62,7 +63,11 @@ class LinguaLanguageTools:
         return await asyncio.to_thread(self._detect, text[:1000])
 
     async def warm_up(self) -> None:
-        await asyncio.to_thread(self._detect, "warm up")
+        """Load the models now, not in the middle of the first participant's message: it takes
+        a second or more and holds the GIL all along (the event loop stands still, a thread
+        does not help). lingua loads its models lazily, and a short text loads only part of
+        them: the text here is long enough to load every one that ``detect`` uses."""
+        await asyncio.to_thread(self._detect, WARM_UP_TEXT)
 
     async def translate(self, text: str, source: str | None, target: str) -> str | None:
         if self.translate_url is None or not text.strip() or source == target:

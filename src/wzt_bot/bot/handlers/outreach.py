@@ -102,12 +102,15 @@ async def on_checkin_tap(
     except DomainError:
         await _stale(callback, t)
         return
-    if isinstance(callback.message, Message):  # answered: the faces go away
-        with contextlib.suppress(TelegramBadRequest):
-            await callback.message.edit_reply_markup(reply_markup=None)
     if checkin.kind is CheckinKind.PAUSE_CONTACT or value in (CONTACT_YES, CONTACT_NO):
+        if isinstance(callback.message, Message):  # answered: the buttons go away
+            with contextlib.suppress(TelegramBadRequest):
+                await callback.message.edit_reply_markup(reply_markup=None)
         await _pause_contact(callback, participant, uow, ctx, t, yes=value == CONTACT_YES)
         return
+    # The faces go away too: aiogram-dialog removes the keyboard of the tapped message when it
+    # sends the first window (a second edit here would be refused as "not modified", and
+    # still cost one of Telegram's 30 messages a second).
     start = {"checkin": checkin.id.hex}
     await dialog_manager.start(
         CheckinSG.went_well if value == ALL_OK else CheckinSG.topics,
