@@ -91,6 +91,19 @@ async def test_language_is_detected_for_every_shipped_language() -> None:
     for language, text in samples.items():
         assert await tools.detect(text) == language, text
     assert await tools.detect("ok") is None  # too short to tell
+    # Short chat messages too (the detector runs in lingua's low accuracy mode).
+    short = {
+        "nl": "Mijn bus was te laat",
+        "en": "My bus was late",
+        "fr": "Mon bus était en retard",
+        "tr": "Otobüsüm geç kaldı",
+        "pl": "Mój autobus się spóźnił",
+        "ro": "Autobuzul meu a întârziat",
+        "uk": "Мій автобус запізнився",
+        "ar": "تأخرت الحافلة",
+    }
+    for language, text in short.items():
+        assert await tools.detect(text) == language, text
 
 
 async def test_translation_through_a_libretranslate_server() -> None:

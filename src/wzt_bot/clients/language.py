@@ -23,12 +23,16 @@ WARM_UP_TEXT = "Goeiedag, ik wil graag iets vragen over mijn stage en mijn afspr
 
 @functools.cache
 def _detector(locales: tuple[str, ...]) -> LanguageDetector:
-    """One detector per process (its models take ~150 MB and a second to load)."""
+    """One detector per process. Low accuracy mode: trigram models only, about 15 MiB and
+    0.1 s to load instead of about 200 MiB and 1.3 s (held under the GIL). Among the eight
+    languages the bot speaks (three of them in their own script) it guessed short messages
+    as well as the full models did: 37 of 41 test sentences right against 35 (measured
+    2026-12-04); lingua's high accuracy mode pays off between many close languages."""
     languages = [
         Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in locales
     ]
     with _lock:
-        return LanguageDetectorBuilder.from_languages(*languages).build()
+        return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
 class LinguaLanguageTools:
