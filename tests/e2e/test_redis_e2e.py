@@ -11,7 +11,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
 from tests.conftest import REDIS_URL, make_settings, redis_available, require_service
-from tests.e2e.conftest import FAST_FAKE, onboard, running_bot
+from tests.e2e.conftest import FAST_FAKE, eventually, onboard, running_bot
 from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from wzt_bot.wiring import Container
@@ -38,8 +38,17 @@ async def test_onboarding_with_dialog_state_in_redis(sqlite_url: str, redis: Red
         assert h.container.dispatcher is not None
         assert isinstance(h.container.dispatcher.storage, RedisStorage)
         await onboard(h, 6001)
-        keys = [k async for k in redis.scan_iter("fsm:*")]
-        assert keys, "aiogram-dialog state lives in Redis"
+        # A finished dialog leaves nothing behind: look while one is open (the language
+        # choice waits for a button).
+        t = h.container.i18n.get("nl")
+        await h.sandbox.send_text(6001, "/taal")
+        await h.wait_text(6001, t("🌐 Kies je taal."))
+
+        async def stored() -> None:
+            keys = [k async for k in redis.scan_iter("fsm:*")]
+            assert any(b"aiogd:context" in k for k in keys), keys
+
+        await eventually(stored)
         assert [k async for k in redis.scan_iter("wzt:rl:*")], "rate limits are shared in Redis"
 
 
