@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -188,6 +189,8 @@ class Container:
             self.relay,
             mailer=SmtpMailer(smtp.get_secret_value(), self.settings.smtp_from) if smtp else None,
             lease_clock=SystemClock(),
+            claim_lease=timedelta(seconds=self.settings.outbox_claim_lease),
+            sending_lease=timedelta(seconds=self.settings.outbox_sending_lease),
         )
 
     def build_bot(self) -> UpdatePipeline:
@@ -213,6 +216,7 @@ class Container:
             # Handlers hold a connection while they answer: never more of them than connections.
             concurrency=SQLITE_POOL_SIZE if is_sqlite(self.settings.database_url) else 16,
             shared_locks=RedisChatLocks(self.redis) if self.redis is not None else None,
+            stale_after=timedelta(seconds=self.settings.update_stale_after),
         )
         return self.pipeline
 
@@ -274,13 +278,16 @@ async def serve_api(app: FastAPI, host: str, port: int, stop: asyncio.Event) -> 
 
 
 async def _recover_loop(pipeline: UpdatePipeline, stop: asyncio.Event) -> None:
+    # At start (a crashed process's updates become stale STALE_AFTER after their claim), then
+    # often enough that they wait at most about 1.5 × WZT_UPDATE_STALE_AFTER.
+    every = min(60.0, pipeline.stale_after.total_seconds() / 2)
     while not stop.is_set():
         try:
             await pipeline.recover()
         except Exception as exc:
             log.warning("update.recover_failed", error=str(exc))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=60)
+            await asyncio.wait_for(stop.wait(), timeout=every)
 
 
 async def run_bot(container: Container, stop: asyncio.Event) -> None:
