@@ -129,6 +129,9 @@ class PrivatePostgres:
     def stop(self) -> None:
         self._pg_ctl("-m", "fast", "-w", "stop")
 
+    def start_again(self) -> None:
+        self._pg_ctl("-o", self._options(), "-l", str(self.log), "-w", "start")
+
     def restart(self) -> None:
         self._pg_ctl("-m", "fast", "-o", self._options(), "-l", str(self.log), "-w", "restart")
 

@@ -39,6 +39,7 @@ from wzt_bot.clients.telegram_files import HttpxTelegramFiles
 from wzt_bot.clock import SystemClock
 from wzt_bot.config import Settings
 from wzt_bot.crypto import Keyring
+from wzt_bot.db.errors import database_unavailable
 from wzt_bot.db.engine import SQLITE_POOL_SIZE, build_engine, build_sessionmaker, is_sqlite
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
 from wzt_bot.domain.ports import Clock
@@ -250,6 +251,7 @@ class Container:
                 tz=self.settings.tz,
                 language_tools=self.language_tools,
                 files=self._files(),
+                database_unavailable=database_unavailable,
             ),
             extra_routers=routers,
         )
