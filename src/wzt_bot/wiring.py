@@ -30,6 +30,7 @@ from wzt_bot.bot.limits import RateLimiter
 from wzt_bot.bot.notifier import TelegramNotifier
 from wzt_bot.bot.pipeline import ALLOWED_UPDATES, UpdatePipeline
 from wzt_bot.bot.webhook import WEBHOOK_PATH, build_webhook_router
+from wzt_bot.clients.fsm_storage import FallbackStorage
 from wzt_bot.clients.language import LinguaLanguageTools
 from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.mailer import SmtpMailer
@@ -155,7 +156,9 @@ class Container:
     # --- the bot -------------------------------------------------------------------------
     def _storage(self) -> BaseStorage:
         if self.redis is not None:
-            return RedisStorage(self.redis, key_builder=DefaultKeyBuilder(with_destiny=True))
+            return FallbackStorage(
+                RedisStorage(self.redis, key_builder=DefaultKeyBuilder(with_destiny=True))
+            )
         return MemoryStorage()
 
     async def _on_blocked(self, chat_id: int) -> None:
