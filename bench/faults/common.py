@@ -22,11 +22,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 
 from bench.pipeline import POSTGRES_ADMIN_URL
-from bench.proc import serve
+from bench.proc import Handler, serve
 
 BIN = Path(sys.executable).parent
 TMP = Path(os.environ.get("WZT_FAULTS_TMP", "/work/tmp"))
@@ -159,7 +159,7 @@ class PrivateRedis:
         TMP.mkdir(parents=True, exist_ok=True)
         subprocess.run(  # noqa: S603
             [
-                "redis-server",
+                shutil.which("redis-server") or "/usr/bin/redis-server",
                 "--port",
                 str(self.port),
                 "--bind",
@@ -226,6 +226,11 @@ def wzt_env(url: str, base_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def _open_log(path: Path, *, append: bool) -> Any:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("a" if append else "w", encoding="utf-8")
+
+
 class WztProcess:
     """`wzt-bot <args>` as a real subprocess; its output goes to a log file."""
 
@@ -236,8 +241,7 @@ class WztProcess:
         self.starts = 0
 
     async def start(self) -> None:
-        TMP.mkdir(parents=True, exist_ok=True)
-        out = self.log.open("a" if self.starts else "w", encoding="utf-8")
+        out = _open_log(self.log, append=bool(self.starts))
         out.write(f"\n===== start {self.starts + 1} at {time.strftime('%H:%M:%S')}\n")
         out.flush()
         self.process = await asyncio.create_subprocess_exec(
@@ -293,7 +297,7 @@ async def link_participants(url: str, chats: list[int]) -> None:
     from wzt_bot.config import Settings
     from wzt_bot.wiring import Container
 
-    settings = Settings(database_url=url, secret_key=secret_key(), _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=url, secret_key=secret_key(), _env_file=None)
     async with Container.open(settings) as container:
         await link(container, chats)
 
@@ -336,8 +340,10 @@ async def _fake_serve(conn: Connection, token: str) -> None:
         for chat_id in chat_ids:
             fake.create_user(chat_id, first_name=f"Deelnemer {chat_id}", language_code="nl")
 
-    async def inject(messages: list[tuple[int, str]]) -> list[int]:
-        return [fake.inject_message(c, t, language_code="nl") for c, t in messages]
+    async def inject(messages: list[tuple[int, str]]) -> int:
+        for chat_id, text in messages:
+            fake.inject_message(chat_id, text, language_code="nl")
+        return len(messages)
 
     async def count(_: Any) -> int:
         return sum(fake.sent.values())
@@ -351,7 +357,7 @@ async def _fake_serve(conn: Connection, token: str) -> None:
     async def stop(_: Any) -> None:
         await fake.stop()
 
-    handlers = {
+    handlers: dict[str, Handler] = {
         "users": users,
         "inject": inject,
         "count": count,
@@ -392,7 +398,7 @@ async def _receiver_serve(conn: Connection, delay: float) -> None:
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
     )
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn has no event for it
         await asyncio.sleep(0.02)
 
     async def count(_: Any) -> int:
@@ -408,7 +414,12 @@ async def _receiver_serve(conn: Connection, delay: float) -> None:
         server.should_exit = True
         await task
 
-    handlers = {"count": count, "distinct": distinct, "deliveries": deliveries, "stop": stop}
+    handlers: dict[str, Handler] = {
+        "count": count,
+        "distinct": distinct,
+        "deliveries": deliveries,
+        "stop": stop,
+    }
     await serve(conn, handlers, ready=f"http://127.0.0.1:{port}/hook")
 
 

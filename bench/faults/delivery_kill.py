@@ -47,7 +47,7 @@ async def seed(url: str, key: str, hook_url: str, events: int) -> set[str]:
     from wzt_bot.domain.services.outbox import webhook_event
     from wzt_bot.wiring import Container
 
-    settings = Settings(database_url=url, secret_key=key, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=url, secret_key=key, _env_file=None)
     async with Container.open(settings) as container:
         async with container.uow_factory() as uow:
             team = await admin.create_team(uow, name="Team Hook", network_name="Netwerk Hook")

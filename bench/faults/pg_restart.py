@@ -51,7 +51,9 @@ async def run(*, before: float, after: float, outage: float) -> dict[str, Any]:
 
         await admin_sql('CREATE DATABASE "wzt_bench_faults_pg"', pg.admin_url)
         port = free_port()
-        env = wzt_env(url, "http://127.0.0.1:9", WZT_SECRET_KEY=secret_key(), WZT_API_PORT=str(port))
+        env = wzt_env(
+            url, "http://127.0.0.1:9", WZT_SECRET_KEY=secret_key(), WZT_API_PORT=str(port)
+        )
         env.pop("WZT_BOT_TOKEN")
         await asyncio.to_thread(_cli, env, "migrate")
         team = await asyncio.to_thread(

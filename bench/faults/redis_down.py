@@ -91,7 +91,8 @@ async def run(chats_n: int, *, phase: float) -> dict[str, Any]:
                 word
                 for line in log.splitlines()
                 for word in line.split()
-                if ("redis" in word.lower() or "storage" in word.lower()) and "." in word
+                if ("redis" in word.lower() or "storage" in word.lower())
+                and "." in word
                 and "=" not in word
             }
         )

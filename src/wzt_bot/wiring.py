@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import timedelta
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -40,8 +40,8 @@ from wzt_bot.clients.telegram_files import HttpxTelegramFiles
 from wzt_bot.clock import SystemClock
 from wzt_bot.config import Settings
 from wzt_bot.crypto import Keyring
-from wzt_bot.db.errors import database_unavailable
 from wzt_bot.db.engine import SQLITE_POOL_SIZE, build_engine, build_sessionmaker, is_sqlite
+from wzt_bot.db.errors import database_unavailable
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
 from wzt_bot.domain.ports import Clock
 from wzt_bot.domain.safety import CrisisDetector

@@ -40,9 +40,7 @@ class FlakyStorage(MemoryStorage):
 
 async def test_a_redis_that_refuses_connections_falls_back_to_memory() -> None:
     redis = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
-    storage = FallbackStorage(
-        RedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True))
-    )
+    storage = FallbackStorage(RedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True)))
     try:
         await storage.set_state(KEY, "Onboarding:language")
         assert await storage.get_state(KEY) == "Onboarding:language"
@@ -75,7 +73,9 @@ async def test_the_bot_storage_survives_redis_going_away(tmp_path: Path) -> None
     from tests.conftest import make_settings
     from wzt_bot.wiring import Container
 
-    async with Container.open(make_settings(f"sqlite+aiosqlite:///{tmp_path}/s.sqlite3")) as container:
+    async with Container.open(
+        make_settings(f"sqlite+aiosqlite:///{tmp_path}/s.sqlite3")
+    ) as container:
         container.redis = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0")
         container.build_bot()
         assert container.dispatcher is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import sqlite3
 
-from asyncpg import exceptions as pg
+from asyncpg import exceptions as pg  # type: ignore[import-untyped]
 from sqlalchemy import exc as sa
 
 #: Server shutting down or starting up, connection lost, too many connections.
@@ -34,20 +34,29 @@ def database_unavailable(exc: BaseException) -> str | None:
 
 
 def _reason(exc: BaseException) -> str | None:
-    if isinstance(exc, sa.DBAPIError) and exc.connection_invalidated:
-        return "the database connection was lost"
-    if isinstance(exc, sa.TimeoutError):
-        return "no database connection free in time"
-    if isinstance(exc, _PG_UNAVAILABLE):
-        return f"the database is unavailable ({type(exc).__name__})"
-    if isinstance(exc, pg.InterfaceError) and "connection is closed" in str(exc):
-        return "the database connection was lost"
-    if isinstance(exc, ConnectionError | socket.gaierror):
-        return f"the database cannot be reached ({type(exc).__name__})"
-    if isinstance(exc, TimeoutError):
-        return "timed out waiting for the database (or another backend)"
-    if isinstance(exc, sqlite3.OperationalError) and str(exc).lower().startswith(
-        _SQLITE_TRANSIENT
-    ):
-        return "the database is busy or cannot be opened"
-    return None
+    checks: tuple[tuple[bool, str], ...] = (
+        (
+            isinstance(exc, sa.DBAPIError) and exc.connection_invalidated,
+            "the database connection was lost",
+        ),
+        (isinstance(exc, sa.TimeoutError), "no database connection free in time"),
+        (isinstance(exc, _PG_UNAVAILABLE), f"the database is unavailable ({type(exc).__name__})"),
+        (
+            isinstance(exc, pg.InterfaceError) and "connection is closed" in str(exc),
+            "the database connection was lost",
+        ),
+        (
+            isinstance(exc, ConnectionError | socket.gaierror),
+            f"the database cannot be reached ({type(exc).__name__})",
+        ),
+        (
+            isinstance(exc, TimeoutError),
+            "timed out waiting for the database (or another backend)",
+        ),
+        (
+            isinstance(exc, sqlite3.OperationalError)
+            and str(exc).lower().startswith(_SQLITE_TRANSIENT),
+            "the database is busy or cannot be opened",
+        ),
+    )
+    return next((reason for matched, reason in checks if matched), None)
