@@ -19,6 +19,7 @@ FULL: list[list[str]] = [
     ["bench.api_flags"],
     ["bench.memory"],
     ["bench.feedback_report"],
+    ["bench.faults"],
 ]
 QUICK: list[list[str]] = [
     ["bench.pipeline", "--quick"],
@@ -26,6 +27,7 @@ QUICK: list[list[str]] = [
     ["bench.api_flags", "--flags", "10000", "--requests", "30"],
     ["bench.memory", "--participants", "10000"],
     ["bench.feedback_report", "--answers", "10000"],
+    ["bench.faults", "--quick"],
 ]
 
 

@@ -128,6 +128,17 @@ def report(out: dict[str, Any]) -> str:
             f"restart; restarted process up in {w['restart_ready_s']:.1f} s.",
             "",
         ]
+        twice = w["answered_twice"] + w["answered_more"]
+        in_flight = w["answers_at_kill"] - w["db_at_kill"].get("done", 0)
+        if twice:
+            parts += [
+                f"Answered twice: {twice} updates, whose answer had gone out while their "
+                f"'done' had not committed when the process died (answers at the kill − done at "
+                f"the kill = {in_flight}); recovery handled them again. Answers are sent from "
+                "inside the handler's transaction: at least once, never lost, but not exactly "
+                "once (sendMessage has no idempotency key).",
+                "",
+            ]
     if o := out.get("outbox"):
         parts += [
             "**2. SIGKILL of `wzt-bot scheduler` while it delivers a team's webhooks** "
