@@ -181,7 +181,7 @@ async def test_the_leases_can_be_shortened(container: Container) -> None:
     await _one_reply(container, clock)
     await _one_reply(container, clock)
     async with container.uow_factory() as uow:
-        first, second = await uow.outbox.claim(clock.now(), 10, "dead-sender", at=clock.now())
+        first, _second = await uow.outbox.claim(clock.now(), 10, "dead-sender", at=clock.now())
         assert await uow.outbox.mark_sending(first.id, "dead-sender", clock.now())
         await uow.commit()
     sender = Sender(
