@@ -20,6 +20,7 @@ FULL: list[list[str]] = [
     ["bench.memory"],
     ["bench.feedback_report"],
     ["bench.dialogs"],
+    ["bench.faults"],
 ]
 QUICK: list[list[str]] = [
     ["bench.pipeline", "--quick"],
@@ -28,6 +29,7 @@ QUICK: list[list[str]] = [
     ["bench.memory", "--participants", "10000"],
     ["bench.feedback_report", "--answers", "10000"],
     ["bench.dialogs", "--quick"],
+    ["bench.faults", "--quick"],
 ]
 
 

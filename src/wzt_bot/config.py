@@ -82,6 +82,28 @@ class Settings(BaseSettings):
         3, ge=0, le=14, description="Days before an evaluation the participant is told (0: never)."
     )
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Larger API bodies get 413.")
+    update_stale_after: float = Field(
+        600,
+        ge=5,
+        le=86_400,
+        description=(
+            "Seconds after which a webhook update stored but not handled counts as left by a "
+            "process that died, and is handled here. Lower it (e.g. 30) for faster recovery "
+            "after a crash; keep it above the longest handling time (429 waits included)."
+        ),
+    )
+    outbox_claim_lease: float = Field(
+        30, ge=1, le=3600, description="Seconds a dead sender's claimed messages stay claimed."
+    )
+    outbox_sending_lease: float = Field(
+        120,
+        ge=5,
+        le=86_400,
+        description=(
+            "Seconds after which a message a dead sender had on the wire is settled: a webhook "
+            "is sent again (same X-WZT-Delivery id), a Telegram message becomes uncertain."
+        ),
+    )
     locales_dir: Path | None = Field(
         None, description="Folder with the translation catalogs; ./locales of the source tree."
     )

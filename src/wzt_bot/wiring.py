@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -29,6 +30,7 @@ from wzt_bot.bot.limits import RateLimiter
 from wzt_bot.bot.notifier import TelegramNotifier
 from wzt_bot.bot.pipeline import ALLOWED_UPDATES, UpdatePipeline
 from wzt_bot.bot.webhook import WEBHOOK_PATH, build_webhook_router
+from wzt_bot.clients.fsm_storage import FallbackStorage
 from wzt_bot.clients.language import LinguaLanguageTools
 from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.mailer import SmtpMailer
@@ -39,6 +41,7 @@ from wzt_bot.clock import SystemClock
 from wzt_bot.config import Settings
 from wzt_bot.crypto import Keyring
 from wzt_bot.db.engine import SQLITE_POOL_SIZE, build_engine, build_sessionmaker, is_sqlite
+from wzt_bot.db.errors import database_unavailable
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
 from wzt_bot.domain.ports import Clock
 from wzt_bot.domain.safety import CrisisDetector
@@ -153,7 +156,9 @@ class Container:
     # --- the bot -------------------------------------------------------------------------
     def _storage(self) -> BaseStorage:
         if self.redis is not None:
-            return RedisStorage(self.redis, key_builder=DefaultKeyBuilder(with_destiny=True))
+            return FallbackStorage(
+                RedisStorage(self.redis, key_builder=DefaultKeyBuilder(with_destiny=True))
+            )
         return MemoryStorage()
 
     async def _on_blocked(self, chat_id: int) -> None:
@@ -188,6 +193,8 @@ class Container:
             self.relay,
             mailer=SmtpMailer(smtp.get_secret_value(), self.settings.smtp_from) if smtp else None,
             lease_clock=SystemClock(),
+            claim_lease=timedelta(seconds=self.settings.outbox_claim_lease),
+            sending_lease=timedelta(seconds=self.settings.outbox_sending_lease),
         )
 
     def build_bot(self) -> UpdatePipeline:
@@ -213,6 +220,7 @@ class Container:
             # Handlers hold a connection while they answer: never more of them than connections.
             concurrency=SQLITE_POOL_SIZE if is_sqlite(self.settings.database_url) else 16,
             shared_locks=RedisChatLocks(self.redis) if self.redis is not None else None,
+            stale_after=timedelta(seconds=self.settings.update_stale_after),
         )
         return self.pipeline
 
@@ -246,6 +254,7 @@ class Container:
                 tz=self.settings.tz,
                 language_tools=self.language_tools,
                 files=self._files(),
+                database_unavailable=database_unavailable,
             ),
             extra_routers=routers,
         )
@@ -274,13 +283,16 @@ async def serve_api(app: FastAPI, host: str, port: int, stop: asyncio.Event) -> 
 
 
 async def _recover_loop(pipeline: UpdatePipeline, stop: asyncio.Event) -> None:
+    # At start (a crashed process's updates become stale STALE_AFTER after their claim), then
+    # often enough that they wait at most about 1.5 × WZT_UPDATE_STALE_AFTER.
+    every = min(60.0, pipeline.stale_after.total_seconds() / 2)
     while not stop.is_set():
         try:
             await pipeline.recover()
         except Exception as exc:
             log.warning("update.recover_failed", error=str(exc))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=60)
+            await asyncio.wait_for(stop.wait(), timeout=every)
 
 
 async def _warm_up(container: Container) -> None:

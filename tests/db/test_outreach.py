@@ -174,6 +174,29 @@ async def test_a_claim_that_never_left_is_sent_once_after_its_lease(container: C
     assert len(notifier.sent) == 1
 
 
+async def test_the_leases_can_be_shortened(container: Container) -> None:
+    """WZT_OUTBOX_CLAIM_LEASE / WZT_OUTBOX_SENDING_LEASE: a dead sender's work is settled
+    that soon (a bench or a small deployment need not wait 30 s / 2 min)."""
+    clock = FrozenClock(START)
+    await _one_reply(container, clock)
+    await _one_reply(container, clock)
+    async with container.uow_factory() as uow:
+        first, _second = await uow.outbox.claim(clock.now(), 10, "dead-sender", at=clock.now())
+        assert await uow.outbox.mark_sending(first.id, "dead-sender", clock.now())
+        await uow.commit()
+    sender = Sender(
+        container.uow_factory,
+        clock,
+        FakeNotifier(),
+        claim_lease=timedelta(seconds=3),
+        sending_lease=timedelta(seconds=6),
+    )
+    clock.advance(timedelta(seconds=4))
+    assert await sender.expire_claims() == (1, 0)  # the claim; not yet the one on the wire
+    clock.advance(timedelta(seconds=3))
+    assert await sender.expire_claims() == (0, 1)
+
+
 async def test_on_the_wire_when_the_sender_died_is_never_sent_twice(
     container: Container,
 ) -> None:

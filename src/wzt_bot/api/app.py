@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import structlog
@@ -66,6 +66,47 @@ class _TooLargeError(Exception):
     pass
 
 
+class DatabaseUnavailable:
+    """503 with a reason and Retry-After (not a 500, and no traceback) while the database
+    cannot be reached: a restart, a failover, a lost connection. Other errors pass on."""
+
+    RETRY_AFTER = "5"
+
+    def __init__(self, app: ASGIApp, classify: Callable[[BaseException], str | None]) -> None:
+        self.app, self.classify = app, classify
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            reason = self.classify(exc)
+            if reason is None or started:
+                raise
+            log.warning(
+                "api.database_unavailable",
+                path=scope.get("path", ""),
+                reason=reason,
+                error=f"{type(exc).__name__}: {exc}"[:300],
+            )
+            response = JSONResponse(
+                {"detail": f"service temporarily unavailable: {reason}"},
+                status_code=503,
+                headers={"Retry-After": self.RETRY_AFTER},
+            )
+            await response(scope, receive, send)
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {
@@ -88,6 +129,8 @@ def create_app(ctx: ApiContext, extra_routers: Iterable[APIRouter] = ()) -> Fast
     )
     app.state.ctx = ctx
     app.add_middleware(BodySizeLimit, max_bytes=ctx.max_body_bytes)
+    if ctx.database_unavailable is not None:
+        app.add_middleware(DatabaseUnavailable, classify=ctx.database_unavailable)
 
     @app.exception_handler(DomainError)
     async def on_domain_error(request: Request, exc: DomainError) -> JSONResponse:

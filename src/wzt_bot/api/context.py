@@ -19,3 +19,5 @@ class ApiContext:
     tz: tzinfo = UTC
     language_tools: LanguageTools | None = None
     files: TelegramFiles | None = None
+    #: A reason when an exception means the database cannot be reached (answered 503).
+    database_unavailable: Callable[[BaseException], str | None] | None = None

@@ -44,6 +44,7 @@ _HANDLED, _FAILED = (
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 #: An update stored but not handled for this long belongs to a process that died. Handling
 #: itself never takes this long (429 waits are bounded), so a slow one is not taken twice.
+#: The default of `WZT_UPDATE_STALE_AFTER`.
 STALE_AFTER = timedelta(minutes=10)
 
 
@@ -82,10 +83,12 @@ class UpdatePipeline:
         *,
         concurrency: int = 16,  # below the database pool size: no waiting for connections
         shared_locks: ChatLocks | None = None,
+        stale_after: timedelta = STALE_AFTER,
     ) -> None:
         self.dp, self.bot = dispatcher, bot
         self.uow_factory, self.clock = uow_factory, clock
         self.shared_locks = shared_locks
+        self.stale_after = stale_after
         self._slots = asyncio.Semaphore(concurrency)
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._chat_users: dict[int, int] = {}
@@ -180,7 +183,7 @@ class UpdatePipeline:
     async def recover(self, *, limit: int = 1000) -> int:
         """Handle updates whose handler died (after a crash or on another replica)."""
         now = self.clock.now()
-        cutoff = now - STALE_AFTER
+        cutoff = now - self.stale_after
         async with self.uow_factory() as uow:
             stale = await uow.updates.stale(cutoff, limit)
             await uow.commit()  # unreadable rows were set aside as failed

@@ -19,6 +19,7 @@ from wzt_bot.db.postgres_driver import lazy_begin_dbapi
 from wzt_bot.db.sqlite_driver import one_hop_dbapi
 
 SQLITE_POOL_SIZE = 4
+CONNECT_TIMEOUT = 5.0  # seconds, PostgreSQL
 
 
 def is_sqlite(url: str) -> bool:
@@ -54,6 +55,8 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             "pool_timeout": 10,
             "pool_recycle": 1800,
             "module": lazy_begin_dbapi(),  # no BEGIN round trip for reads before the first write
+            # asyncpg waits 60 s for a server that does not answer: fail (503) sooner.
+            "connect_args": {"timeout": CONNECT_TIMEOUT},
         }
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):

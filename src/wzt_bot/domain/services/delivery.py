@@ -98,6 +98,8 @@ class Sender:
         lease_clock: Clock | None = None,
         batch: int = 50,
         concurrency: int = 8,
+        claim_lease: timedelta = CLAIM_LEASE,
+        sending_lease: timedelta = SENDING_LEASE,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock  # business time: what is due, quiet hours
@@ -107,6 +109,7 @@ class Sender:
         self.mailer = mailer
         self.batch = batch
         self.concurrency = concurrency
+        self.claim_lease, self.sending_lease = claim_lease, sending_lease
 
     async def run_once(self) -> DeliveryReport:
         """Claim one batch of due messages and deliver it."""
@@ -147,7 +150,7 @@ class Sender:
         now = self.lease_clock.now()
         async with self.uow_factory() as uow:
             expired = await uow.outbox.expire_claims(
-                claimed_before=now - CLAIM_LEASE, sending_before=now - SENDING_LEASE
+                claimed_before=now - self.claim_lease, sending_before=now - self.sending_lease
             )
             await uow.commit()
         return expired
@@ -162,10 +165,12 @@ class Sender:
         """Deliver continuously until `stop` is set."""
         await self.expire_claims()
         last_expiry = asyncio.get_running_loop().time()
+        # A dead sender's claims come free soon after their lease, not a minute later.
+        expiry_every = min(60.0, self.claim_lease.total_seconds())
         while not stop.is_set():
             report = await self.run_once()
             now = asyncio.get_running_loop().time()
-            if now - last_expiry > 60:
+            if now - last_expiry > expiry_every:
                 await self.expire_claims()
                 last_expiry = now
             if report.claimed:

@@ -1,0 +1,1 @@
+"""Fault scenarios: the real `wzt-bot` processes killed, their database or Redis taken away."""
