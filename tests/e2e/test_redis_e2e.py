@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from tests.conftest import REDIS_URL, make_settings, redis_available, require_service
 from tests.e2e.conftest import FAST_FAKE, eventually, onboard, running_bot
+from wzt_bot.clients.fsm_storage import FallbackStorage
 from wzt_bot.clients.locks import RedisChatLocks
 from wzt_bot.clients.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from wzt_bot.wiring import Container
@@ -36,7 +37,9 @@ async def test_onboarding_with_dialog_state_in_redis(sqlite_url: str, redis: Red
         redis_url=REDIS_URL,
     ) as h:
         assert h.container.dispatcher is not None
-        assert isinstance(h.container.dispatcher.storage, RedisStorage)
+        storage = h.container.dispatcher.storage
+        # Redis, behind the fallback to memory that takes over while Redis is unreachable
+        assert isinstance(storage, FallbackStorage) and isinstance(storage.primary, RedisStorage)
         await onboard(h, 6001)
         # A finished dialog leaves nothing behind: look while one is open (the language
         # choice waits for a button).
