@@ -243,3 +243,15 @@ def answer_time_text(t: Translator, days: int) -> str:
     if days <= 1:
         return t("Je team antwoordt meestal binnen 1 werkdag.")
     return t("Je team antwoordt meestal binnen {days} werkdagen.", days=days)
+
+
+def contact_requested_text(t: Translator, days: int, *, emergency: bool = True) -> str:
+    """After a contact request: it went to the team, when they usually answer, and (unless
+    the screen already shows them) the helplines."""
+    parts = [
+        t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."),
+        answer_time_text(t, days),
+    ]
+    if emergency:
+        parts.append(t(EMERGENCY))
+    return "\n\n".join(parts)

@@ -24,13 +24,13 @@ from wzt_bot.bot.outreach_texts import (
     CheckinCb,
     CheckinSettingsCb,
     FlagCb,
-    answer_time_text,
     checkin_keyboard,
     checkin_text,
+    contact_requested_text,
     misunderstood_text,
 )
 from wzt_bot.bot.survey_texts import OPEN, SurveyCb
-from wzt_bot.bot.texts import EMERGENCY, main_menu, no_code_text
+from wzt_bot.bot.texts import main_menu, no_code_text
 from wzt_bot.dialogs.feedback.handlers import open_survey
 from wzt_bot.dialogs.states import CheckinSettingsSG, CheckinSG
 from wzt_bot.domain.errors import DomainError
@@ -139,14 +139,7 @@ async def _pause_contact(
     await request_contact(uow, ctx.clock, participant, source="checkin:pause")
     settings = await uow.teams.settings(participant.team_id)
     await callback.message.answer(
-        "\n\n".join(
-            (
-                t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."),
-                answer_time_text(t, settings.answer_within_days),
-                t(EMERGENCY),
-            )
-        ),
-        reply_markup=main_menu(t),
+        contact_requested_text(t, settings.answer_within_days), reply_markup=main_menu(t)
     )
 
 

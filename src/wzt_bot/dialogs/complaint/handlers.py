@@ -11,7 +11,7 @@ from aiogram_dialog.widgets.kbd import Button
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis import set_private_words
-from wzt_bot.bot.outreach_texts import answer_time_text
+from wzt_bot.bot.outreach_texts import contact_requested_text
 from wzt_bot.bot.texts import EMERGENCY, main_menu
 from wzt_bot.dialogs.feedback.handlers import start_feedback
 from wzt_bot.dialogs.states import ComplaintSG, ConcernSG
@@ -139,12 +139,7 @@ async def on_help_with_decision(
     await request_contact(uow, ctx.clock, participant, source="complaint:decision")
     to = await flags.recipient(uow, participant, None)
     await callback.message.answer(
-        "\n\n".join(
-            (
-                t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."),
-                answer_time_text(t, to.settings.answer_within_days),
-            )
-        ),
+        contact_requested_text(t, to.settings.answer_within_days, emergency=False),
         reply_markup=main_menu(t),
     )
 

@@ -16,8 +16,8 @@ from aiogram_dialog.widgets.kbd import Button, Select
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis import set_private_words
-from wzt_bot.bot.outreach_texts import answer_time_text
-from wzt_bot.bot.texts import EMERGENCY, main_menu
+from wzt_bot.bot.outreach_texts import contact_requested_text
+from wzt_bot.bot.texts import main_menu
 from wzt_bot.dialogs.states import FeedbackSG
 from wzt_bot.dialogs.widgets import translator
 from wzt_bot.domain import surveys as catalog
@@ -341,12 +341,5 @@ async def on_talk(callback: CallbackQuery, button: Button, manager: DialogManage
     await request_contact(uow, ctx.clock, participant, source="feedback")
     to = await flags.recipient(uow, participant, None)
     await callback.message.answer(
-        "\n\n".join(
-            (
-                t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."),
-                answer_time_text(t, to.settings.answer_within_days),
-                t(EMERGENCY),
-            )
-        ),
-        reply_markup=main_menu(t),
+        contact_requested_text(t, to.settings.answer_within_days), reply_markup=main_menu(t)
     )
