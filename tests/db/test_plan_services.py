@@ -66,11 +66,12 @@ async def test_answers_marks_and_no_access_across_participants(container: Contai
         with pytest.raises(DomainError):  # Kim cannot mark Sam's step
             await svc.mark_done(uow, clock, kim.participant, sam_action)
         with pytest.raises(DomainError):
-            await svc.answer_version(uow, clock, sam.participant, 7, PlanAnswer.AKKOORD)
+            await svc.answer_version(uow, clock, BRU, sam.participant, 7, PlanAnswer.AKKOORD)
         assert await svc.mark_done(uow, clock, sam.participant, sam_action)
         response = await svc.answer_version(
             uow,
             clock,
+            BRU,
             sam.participant,
             1,
             PlanAnswer.VRAGEN,

@@ -103,7 +103,7 @@ async def test_no_offer_after_stop_and_unfinished_sittings_expire(container: Con
     kim = await linked_participant(container, clock, user_id=9403, team_id=sam.team_id)
     async with container.uow_factory() as uow:
         for who in (sam, kim):
-            await surveys.plan_acknowledged(uow, clock, who.participant)
+            await surveys.plan_acknowledged(uow, clock, BRU, who.participant)
         await set_proactive_paused(uow, clock, kim.participant, paused=True)  # /stop
         await uow.commit()
     clock.advance(timedelta(days=1))
@@ -312,7 +312,7 @@ async def test_offers_follow_the_trajectory_filter_of_a_report(container: Contai
                 ),
             )
         for who in (sam, kim, noor):
-            await surveys.plan_acknowledged(uow, clock, who.participant)
+            await surveys.plan_acknowledged(uow, clock, BRU, who.participant)
         await uow.commit()
     clock.advance(timedelta(days=1))
     await outreach_tick(container.uow_factory, clock, BRU)

@@ -155,7 +155,9 @@ async def test_start_pulse_after_the_first_akkoord_paused_resumed_anonymous(
         async with h.container.uow_factory() as uow:
             participant = await uow.participants.get(uuid.UUID(pid))
             assert participant is not None
-            again = await surveys.plan_acknowledged(uow, tomorrow, participant)
+            again = await surveys.plan_acknowledged(
+                uow, tomorrow, h.container.settings.tz, participant
+            )
             later = await surveys.tick(uow, FrozenClock(office_hours(5)), h.container.settings.tz)
             await uow.commit()
         assert again is False and later.offered == 0

@@ -618,7 +618,7 @@ async def _answer(tap: Tap) -> None:
         await _newer_plan(tap.callback, tap.participant, tap.uow, tap.ctx, t)
         return
     if answer is PlanAnswer.AKKOORD:
-        await svc.answer_version(tap.uow, tap.ctx.clock, tap.participant, tap.v, answer)
+        await svc.answer_version(tap.uow, tap.ctx.clock, tap.ctx.tz, tap.participant, tap.v, answer)
         await tap.send(
             "\n\n".join(
                 (

@@ -99,7 +99,7 @@ async def _send(manager: DialogManager, words: flags.Words) -> bool:
         if purpose == "answer":
             answer = PlanAnswer(str(start.get("answer")))
             await svc.answer_version(
-                uow, ctx.clock, participant, int(start.get("v") or 0), answer, words
+                uow, ctx.clock, ctx.tz, participant, int(start.get("v") or 0), answer, words
             )
         elif purpose in ("help", "question"):
             action = await _action(manager)

@@ -765,6 +765,7 @@ async def ask_about_action(
 async def answer_version(
     uow: UnitOfWork,
     clock: Clock,
+    tz: tzinfo,
     participant: Participant,
     number: int,
     answer: PlanAnswer,
@@ -805,7 +806,7 @@ async def answer_version(
     await uow.plans.add_response(response)
     await uow.outbox.cancel(_reminder_key(participant.id, number), "answered")
     if answer is PlanAnswer.AKKOORD:
-        await surveys.plan_acknowledged(uow, clock, participant)  # the first one only
+        await surveys.plan_acknowledged(uow, clock, tz, participant)  # the first one only
     await audit.record(
         uow,
         clock,

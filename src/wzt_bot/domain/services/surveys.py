@@ -69,9 +69,11 @@ async def schedule(uow: UnitOfWork, participant: Participant, kind: SurveyKind, 
     return True
 
 
-async def plan_acknowledged(uow: UnitOfWork, clock: Clock, participant: Participant) -> bool:
-    """The first plan answered with Akkoord: the start pulse, the day after."""
-    due = clock.now().date() + timedelta(days=1)
+async def plan_acknowledged(
+    uow: UnitOfWork, clock: Clock, tz: tzinfo, participant: Participant
+) -> bool:
+    """The first plan answered with Akkoord: the start pulse, the (local) day after."""
+    due = _today(clock, tz) + timedelta(days=1)
     return await schedule(uow, participant, SurveyKind.START, due)
 
 
