@@ -12,6 +12,7 @@ import secrets
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 
 from wzt_bot.config import Settings
+from wzt_bot.db.engine import is_sqlite
 from wzt_bot.db.migrate import upgrade_head_async
+from wzt_bot.db.sent_ledger import SqliteSentLedger, sqlite_ledger_path
 from wzt_bot.db.tables import Base
 from wzt_bot.wiring import Container
 
@@ -139,6 +142,11 @@ async def wipe(container: Container) -> None:
     async with container.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             await connection.execute(delete(table))
+    url = container.settings.database_url
+    if is_sqlite(url):  # the sent ledger's own file (on PostgreSQL a table of the database)
+        ledger = SqliteSentLedger(sqlite_ledger_path(url), "wipe")
+        await ledger.purge_before(datetime(9999, 1, 1, tzinfo=UTC))
+        await ledger.close()
 
 
 @pytest.fixture

@@ -42,8 +42,9 @@ from wzt_bot.config import Settings
 from wzt_bot.crypto import Keyring
 from wzt_bot.db.engine import SQLITE_POOL_SIZE, build_engine, build_sessionmaker, is_sqlite
 from wzt_bot.db.errors import database_unavailable
+from wzt_bot.db.sent_ledger import build_sent_ledger
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
-from wzt_bot.domain.ports import Clock
+from wzt_bot.domain.ports import Clock, SentLedger
 from wzt_bot.domain.safety import CrisisDetector
 from wzt_bot.domain.services.delivery import DeliveryReport, Sender
 from wzt_bot.domain.services.onboarding import mark_unreachable
@@ -88,6 +89,7 @@ class Container:
     bot: Bot | None = None
     dispatcher: Dispatcher | None = None
     pipeline: UpdatePipeline | None = None
+    sent_ledger: SentLedger | None = None
     relay: HttpxWebhookRelay | None = None
     files: HttpxTelegramFiles | None = None
     _bot_username: str | None = field(default=None, repr=False)
@@ -144,6 +146,8 @@ class Container:
             await self.dispatcher.storage.close()
         if self.bot is not None:
             await self.bot.session.close()
+        if self.sent_ledger is not None:
+            await self.sent_ledger.close()
         if self.relay is not None:
             await self.relay.aclose()
         if self.files is not None:
@@ -221,8 +225,14 @@ class Container:
             concurrency=SQLITE_POOL_SIZE if is_sqlite(self.settings.database_url) else 16,
             shared_locks=RedisChatLocks(self.redis) if self.redis is not None else None,
             stale_after=timedelta(seconds=self.settings.update_stale_after),
+            sent_ledger=self._sent_ledger(),
         )
         return self.pipeline
+
+    def _sent_ledger(self) -> SentLedger:
+        if self.sent_ledger is None:
+            self.sent_ledger = build_sent_ledger(self.settings.database_url, self.settings.secret())
+        return self.sent_ledger
 
     async def bot_username(self) -> str:
         if self._bot_username is None:

@@ -18,6 +18,7 @@ from wzt_bot.bot.handlers.menu import build_menu_router
 from wzt_bot.bot.handlers.plan import build_plan_router
 from wzt_bot.bot.limits import BlockedCallback, RateLimiter, TelegramLimitsMiddleware
 from wzt_bot.bot.middlewares import UnitOfWorkMiddleware
+from wzt_bot.bot.sent_ledger import SentLedgerMiddleware
 from wzt_bot.bot.texts import menu_lookup
 from wzt_bot.dialogs.checkin.dialog import checkin_dialog, checkin_settings_dialog
 from wzt_bot.dialogs.complaint.dialog import complaint_dialog
@@ -37,6 +38,8 @@ def build_bot(
     on_blocked: BlockedCallback | None = None,
 ) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    # Outermost: an answer an update already got before a crash is neither paced nor sent.
+    session.middleware(SentLedgerMiddleware())
     session.middleware(TelegramLimitsMiddleware(limiter, on_blocked=on_blocked))
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=None))
 

@@ -18,7 +18,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
@@ -27,7 +27,8 @@ from aiogram.methods import DeleteWebhook, GetUpdates
 from aiogram.types import Update
 from prometheus_client import Counter, Histogram
 
-from wzt_bot.domain.ports import Clock, UnitOfWorkFactory
+from wzt_bot.bot.sent_ledger import SCOPE, scope_for
+from wzt_bot.domain.ports import Clock, SentLedger, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
@@ -46,6 +47,9 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 #: itself never takes this long (429 waits are bounded), so a slow one is not taken twice.
 #: The default of `WZT_UPDATE_STALE_AFTER`.
 STALE_AFTER = timedelta(minutes=10)
+#: Answers in the sent ledger are needed only until their update is handled; Telegram gives
+#: an unconfirmed update again for a day at most.
+KEEP_SENT_ANSWERS = timedelta(days=2)
 
 
 def chat_key(update: Update | Mapping[str, Any]) -> int:
@@ -67,6 +71,30 @@ def chat_key(update: Update | Mapping[str, Any]) -> int:
     return 0
 
 
+def fingerprint(update: Update | Mapping[str, Any]) -> str:
+    """What tells this update from another with the same update_id (after a database was
+    emptied, say): its message's chat, id and date, or its button press's id. Cheap."""
+    if isinstance(update, Update):
+        message = update.message or update.edited_message
+        query, member = update.callback_query, update.my_chat_member
+        if message is not None:
+            chat, ident, when = message.chat.id, message.message_id, message.date.timestamp()
+        elif query is not None:
+            return f"q:{query.id}"
+        elif member is not None:
+            chat, ident, when = member.chat.id, 0, member.date.timestamp()
+        else:
+            return ""
+        return f"{chat}:{ident}:{int(when)}"
+    part = update.get("message") or update.get("edited_message") or update.get("my_chat_member")
+    if isinstance(part, Mapping):
+        where = part.get("chat")
+        chat_id = where.get("id") if isinstance(where, Mapping) else None
+        return f"{chat_id}:{part.get('message_id', 0)}:{part.get('date')}"
+    query = update.get("callback_query")
+    return f"q:{query.get('id')}" if isinstance(query, Mapping) else ""
+
+
 class ChatLocks(Protocol):
     """Locks shared between processes (replicas), one per chat."""
 
@@ -84,11 +112,14 @@ class UpdatePipeline:
         concurrency: int = 16,  # below the database pool size: no waiting for connections
         shared_locks: ChatLocks | None = None,
         stale_after: timedelta = STALE_AFTER,
+        sent_ledger: SentLedger | None = None,
     ) -> None:
         self.dp, self.bot = dispatcher, bot
         self.uow_factory, self.clock = uow_factory, clock
         self.shared_locks = shared_locks
         self.stale_after = stale_after
+        self.sent_ledger = sent_ledger
+        self._ledger_purged_at: float | None = None
         self._slots = asyncio.Semaphore(concurrency)
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._chat_users: dict[int, int] = {}
@@ -114,19 +145,39 @@ class UpdatePipeline:
         return True
 
     def _spawn(
-        self, update_id: int, update: Update | dict[str, Any], payload: Payload, mode: str
+        self,
+        update_id: int,
+        update: Update | dict[str, Any],
+        payload: Payload,
+        mode: str,
+        *,
+        again: bool = False,
     ) -> asyncio.Task[bool]:
         task = asyncio.create_task(
-            self.handle(update_id, update, payload, mode), name=f"update-{update_id}"
+            self.handle(update_id, update, payload, mode, again=again), name=f"update-{update_id}"
         )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
     async def handle(
-        self, update_id: int, update: Update | dict[str, Any], payload: Payload, mode: str
+        self,
+        update_id: int,
+        update: Update | dict[str, Any],
+        payload: Payload,
+        mode: str,
+        *,
+        again: bool = False,
     ) -> bool:
-        """Handle one update; True once its outcome (handled or failed) is in the database."""
+        """Handle one update; True once its outcome (handled or failed) is in the database.
+
+        `again`: it may have been handled partly before (after a crash), so answers it got
+        then are not sent twice (see `wzt_bot.bot.sent_ledger`).
+        """
+        if self.sent_ledger is not None:
+            SCOPE.set(
+                await scope_for(self.sent_ledger, update_id, fingerprint(update), again=again)
+            )
         key = chat_key(update)
         self._in_progress.add(update_id)
         lock = self._chat_locks.setdefault(key, asyncio.Lock())
@@ -196,10 +247,26 @@ class UpdatePipeline:
                 await uow.commit()
             if claimed:
                 recovered += 1
-                self._spawn(update_id, json.loads(payload), payload, "stored")
+                self._spawn(update_id, json.loads(payload), payload, "stored", again=True)
         if recovered:
             log.info("update.recovered", count=recovered)
+        await self._purge_sent_answers()
         return recovered
+
+    async def _purge_sent_answers(self) -> None:
+        """At most once an hour (recovery runs every minute or so)."""
+        if self.sent_ledger is None:
+            return
+        now = time.monotonic()
+        if self._ledger_purged_at is not None and now - self._ledger_purged_at < 3600:
+            return
+        self._ledger_purged_at = now
+        try:
+            removed = await self.sent_ledger.purge_before(datetime.now(UTC) - KEEP_SENT_ANSWERS)
+        except Exception as exc:
+            log.warning("sent_ledger.purge_failed", error=str(exc))
+        else:
+            log.info("sent_ledger.purged", removed=removed)
 
     async def drain(self, timeout: float = 30.0) -> None:
         if self._tasks:
@@ -259,10 +326,12 @@ class UpdatePipeline:
 
     async def _spawn_fresh(self, window: PollWindow, fresh: list[Update]) -> None:
         handled_before: set[int] = set()
+        again = False
         if fresh and window.may_repeat:  # only after a start or a failure
             async with self.uow_factory() as uow:
                 handled_before = await uow.updates.recorded([u.update_id for u in fresh])
             window.may_repeat = False
+            again = True  # given again by Telegram: maybe answered before a crash
         for update in fresh:
             if update.update_id in handled_before:
                 UPDATES.labels("repeat").inc()
@@ -270,7 +339,7 @@ class UpdatePipeline:
             else:
                 payload = functools.partial(_dump_update, update)
                 window.in_flight[update.update_id] = self._spawn(
-                    update.update_id, update, payload, "claim"
+                    update.update_id, update, payload, "claim", again=again
                 )
 
 

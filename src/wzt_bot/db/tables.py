@@ -291,6 +291,23 @@ class TelegramUpdateRow(Base):
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class TelegramAnswerRow(Base):
+    """Answers Telegram accepted per update, so an update handled again after a crash does
+    not send them twice (see `wzt_bot.bot.sent_ledger`). No text: a keyed digest of it.
+    On SQLite the ledger lives in a file of its own; this table is PostgreSQL's."""
+
+    __tablename__ = "telegram_answers"
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    method: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    chat_type: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    sent_at: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class TrajectoryRow(Base):
     """The trajectory's frame. Dates in the clear (the scheduler needs them); the eindadvies
     text and next steps encrypted."""

@@ -515,3 +515,37 @@ class UpdateInbox(Protocol):
         ...
 
     async def purge_before(self, before: datetime) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SentAnswer:
+    """One answer Telegram accepted for an update."""
+
+    update_id: int
+    seq: int  # 0, 1, … in the order the handler sent them
+    method: str
+    chat_id: int
+    chat_type: str
+    message_id: int
+    sent_at: int  # Telegram's message date (unix seconds)
+    digest: str
+
+
+class SentLedger(Protocol):
+    """Where answers are recorded; durable across a crash of this process."""
+
+    def digest(self, text: str) -> str:
+        """A keyed digest of an answer's text (the text itself is not kept)."""
+        ...
+
+    async def record(self, answer: SentAnswer) -> None:
+        """Durable once this returns. Raises on failure (the caller logs and goes on)."""
+        ...
+
+    async def answers(self, update_id: int) -> list[SentAnswer]:
+        """What was sent for this update before, in order."""
+        ...
+
+    async def purge_before(self, before: datetime) -> int: ...
+
+    async def close(self) -> None: ...

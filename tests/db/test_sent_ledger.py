@@ -1,0 +1,111 @@
+"""The sent ledger's stores, SQLite (a file of its own) and PostgreSQL (a table)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_SECRET
+from wzt_bot.db.engine import is_sqlite
+from wzt_bot.db.sent_ledger import (
+    PostgresSentLedger,
+    SqliteSentLedger,
+    build_sent_ledger,
+    sqlite_ledger_path,
+)
+from wzt_bot.domain.ports import SentAnswer
+
+
+@pytest.fixture
+async def ledger(database_url: str) -> AsyncIterator[SqliteSentLedger | PostgresSentLedger]:
+    store = build_sent_ledger(database_url, TEST_SECRET)
+    await store.purge_before(datetime(9999, 1, 1, tzinfo=UTC))
+    yield store
+    await store.purge_before(datetime(9999, 1, 1, tzinfo=UTC))
+    await store.close()
+
+
+def answer(update_id: int, seq: int, message_id: int = 10) -> SentAnswer:
+    return SentAnswer(
+        update_id=update_id,
+        seq=seq,
+        method="sendMessage",
+        chat_id=-1001234567890123,  # a big chat id (a group's) fits
+        chat_type="private",
+        message_id=message_id,
+        sent_at=1_764_900_000,
+        digest="ab" * 12,
+    )
+
+
+async def test_answers_come_back_per_update_in_order(
+    ledger: SqliteSentLedger | PostgresSentLedger,
+) -> None:
+    await ledger.record(answer(5, 1, 12))
+    await ledger.record(answer(5, 0, 11))
+    await ledger.record(answer(6, 0, 13))
+    assert await ledger.answers(5) == [answer(5, 0, 11), answer(5, 1, 12)]
+    assert await ledger.answers(6) == [answer(6, 0, 13)]
+    assert await ledger.answers(7) == []
+
+
+async def test_recording_the_same_answer_twice_keeps_the_first(
+    ledger: SqliteSentLedger | PostgresSentLedger,
+) -> None:
+    await ledger.record(answer(5, 0, 11))
+    await ledger.record(answer(5, 0, 99))
+    assert await ledger.answers(5) == [answer(5, 0, 11)]
+
+
+async def test_purge_removes_what_was_recorded_before_the_moment(
+    ledger: SqliteSentLedger | PostgresSentLedger,
+) -> None:
+    await ledger.record(answer(5, 0))
+    assert await ledger.purge_before(datetime.now(UTC) - timedelta(days=2)) == 0
+    assert await ledger.answers(5) == [answer(5, 0)]
+    assert await ledger.purge_before(datetime.now(UTC) + timedelta(seconds=5)) == 1
+    assert await ledger.answers(5) == []
+
+
+async def test_the_digest_is_keyed_and_stable(database_url: str) -> None:
+    one = build_sent_ledger(database_url, "secret-one")
+    same = build_sent_ledger(database_url, "secret-one")
+    other = build_sent_ledger(database_url, "secret-two")
+    try:
+        assert one.digest("Dag Amina") == same.digest("Dag Amina")
+        assert one.digest("Dag Amina") != other.digest("Dag Amina")
+        assert one.digest("Dag Amina") != one.digest("Dag Amina!")
+        assert "Amina" not in one.digest("Dag Amina")
+    finally:
+        for store in (one, same, other):
+            await store.close()
+
+
+def test_the_sqlite_ledger_lives_next_to_the_database() -> None:
+    assert sqlite_ledger_path("sqlite+aiosqlite:///./var/wzt-bot.sqlite3") == str(
+        Path("./var/wzt-bot.answers.sqlite3")
+    )
+    assert sqlite_ledger_path("sqlite+aiosqlite:///:memory:") == ":memory:"
+    assert sqlite_ledger_path("sqlite+aiosqlite://") == ":memory:"
+
+
+def _raw(folder: Path) -> bytes:
+    """The ledger's file and its write-ahead log, as bytes."""
+    files = sorted(folder.glob("wzt.answers.sqlite3*"))
+    assert files
+    return b"".join(p.read_bytes() for p in files)
+
+
+async def test_the_sqlite_ledger_file_holds_no_text(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'wzt.sqlite3'}"
+    assert is_sqlite(url)
+    store = build_sent_ledger(url, TEST_SECRET)
+    digest = store.digest("1:2:3\nIk voel me vandaag niet goed")
+    await store.record(SentAnswer(1, 0, "sendMessage", 5, "private", 7, 1_764_900_000, digest))
+    await store.close()
+    raw = _raw(tmp_path)
+    assert digest.encode() in raw
+    assert b"niet goed" not in raw
