@@ -66,6 +66,13 @@ def _check_webhook(w: dict[str, Any]) -> list[str]:
         misses.append(f"webhook: not every update done exactly once: {w['db']}")
     if w["unanswered"]:
         misses.append(f"webhook: {w['unanswered']} updates never answered")
+    in_flight = w["answers_at_kill"] - w["db_at_kill"].get("done", 0)
+    twice = w["answered_twice"] + w["answered_more"]
+    if twice > w["answers_not_repeated"]:
+        misses.append(
+            f"webhook: the sent ledger kept {w['answers_not_repeated']} answers from repeating "
+            f"but {twice} went out twice ({in_flight} answered, not done, at the kill)"
+        )
     return misses
 
 
@@ -130,13 +137,21 @@ def report(out: dict[str, Any]) -> str:
         ]
         twice = w["answered_twice"] + w["answered_more"]
         in_flight = w["answers_at_kill"] - w["db_at_kill"].get("done", 0)
+        parts += [
+            f"Answers sent before the kill whose update had not committed 'done': {in_flight}. "
+            f"After the restart recovery handled those updates again; the sent ledger kept "
+            f"{w['answers_not_repeated']} answers from going out again; "
+            f"{w['sent_on_replay_not_recorded']} answers were sent on the replay because the "
+            f"ledger had none (not sent before, or sent in the instant before the kill), "
+            f"{w['sent_on_replay_different']} because the answer differed.",
+            "",
+        ]
         if twice:
             parts += [
-                f"Answered twice: {twice} updates, whose answer had gone out while their "
-                f"'done' had not committed when the process died (answers at the kill − done at "
-                f"the kill = {in_flight}); recovery handled them again. Answers are sent from "
-                "inside the handler's transaction: at least once, never lost, but not exactly "
-                "once (sendMessage has no idempotency key).",
+                f"Answered twice: {twice} updates: an answer Telegram accepted in the instant "
+                "between its HTTP response and the ledger write when the process died. "
+                "sendMessage has no idempotency key, so that instant cannot be closed from the "
+                "bot's side: at least once, never lost.",
                 "",
             ]
     if o := out.get("outbox"):

@@ -174,6 +174,9 @@ async def run(n: int, *, concurrency: int = 8, stale_after: int = STALE_AFTER) -
             "wall_s": (done_at or time.time()) - started,
             "recovered_log_lines": log.count("update.recovered"),
             "repeats_logged": log.count("update.repeat"),
+            "answers_not_repeated": log.count("update.answer_not_repeated"),
+            "sent_on_replay_not_recorded": log.count("reason=not_recorded"),
+            "sent_on_replay_different": log.count("reason=different"),
             "alive_at_end": alive,
             "stale_after_s": stale_after,
         }

@@ -310,6 +310,11 @@ async def _warm_up(container: Container) -> None:
         await container.language_tools.warm_up()
     except Exception as exc:  # the bot works without: detect() loads the models when needed
         log.warning("language.warm_up_failed", error=str(exc))
+    if container.sent_ledger is not None:
+        try:
+            await container.sent_ledger.warm_up()
+        except Exception as exc:  # opened on use instead
+            log.warning("sent_ledger.warm_up_failed", error=str(exc))
 
 
 async def run_bot(container: Container, stop: asyncio.Event) -> None:

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import TEST_SECRET
 from wzt_bot.db.engine import is_sqlite
 from wzt_bot.db.sent_ledger import (
+    LEDGER_POOL_SIZE,
     PostgresSentLedger,
     SqliteSentLedger,
     build_sent_ledger,
@@ -109,3 +110,13 @@ async def test_the_sqlite_ledger_file_holds_no_text(tmp_path: Path) -> None:
     raw = _raw(tmp_path)
     assert digest.encode() in raw
     assert b"niet goed" not in raw
+
+
+async def test_warm_up_opens_the_whole_pool_before_the_first_answer(
+    ledger: SqliteSentLedger | PostgresSentLedger,
+) -> None:
+    await ledger.warm_up()
+    if isinstance(ledger, PostgresSentLedger):
+        assert ledger.idle_connections == LEDGER_POOL_SIZE
+    await ledger.record(answer(8, 0, 21))  # still writes afterwards
+    assert await ledger.answers(8) == [answer(8, 0, 21)]

