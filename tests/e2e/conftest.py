@@ -140,6 +140,17 @@ async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
             await asyncio.sleep(0.05)
 
 
+async def callbacks_all_answered(h: Harness) -> None:
+    """Every button press got its answerCallbackQuery. Waited for: a dialog answers the press
+    right after it has sent its next message, so a check straight after that message can run
+    in between."""
+
+    async def answered() -> None:
+        assert await h.sandbox.unanswered_callbacks() == 0, "every callback query must be answered"
+
+    await eventually(answered, timeout=3.0)
+
+
 async def onboard(h: Harness, user: int, *, lang: str = "nl", consent: bool = False) -> None:
     """Through the whole onboarding over the wire, up to the main menu."""
     t = h.container.i18n.get(lang)

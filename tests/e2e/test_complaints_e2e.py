@@ -12,7 +12,7 @@ import httpx
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from tests.e2e.conftest import Harness, eventually, onboard, wait_button
+from tests.e2e.conftest import Harness, callbacks_all_answered, eventually, onboard, wait_button
 from wzt_bot.bot.notifier import TelegramNotifier
 from wzt_bot.clients.mailer import SmtpMailer
 from wzt_bot.domain.models import OutboxMessage, Role
@@ -178,7 +178,7 @@ async def test_a_complaint_about_the_own_team_never_reaches_that_team(harness: H
     await Sender(h.container.uow_factory, h.container.clock, notifier).drain()
     await h.wait_text(user, receipt)
     assert "We bellen je deze week." in await h.last_bot_text(user)
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
 
 
 async def test_a_decision_route_explains_reconsideration_and_offers_help(
@@ -205,7 +205,7 @@ async def test_a_decision_route_explains_reconsideration_and_offers_help(
         assert [f.source for f in found] == ["complaint:decision"]
 
     await eventually(flagged)
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
 
 
 async def test_a_complaint_not_about_the_team_can_be_stopped_without_sending(
@@ -231,7 +231,7 @@ async def test_a_complaint_not_about_the_team_can_be_stopped_without_sending(
         participant = await participant_for_user(uow, user)
         assert participant is not None
         assert list(await uow.complaints.for_participant(participant.id)) == []
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
     await asyncio.sleep(0)
 
 
@@ -306,7 +306,7 @@ async def test_a_risk_message_inside_a_complaint_gets_helplines_but_keeps_its_wo
             assert [m.text for m in thread if m.text] == ["ik wil er nie meer zijn"]
 
     await eventually(flagged_with_words)
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
 
 
 async def test_saying_something_to_the_team_from_klacht_is_the_concern_relay(
@@ -336,4 +336,4 @@ async def test_saying_something_to_the_team_from_klacht_is_the_concern_relay(
             assert list(await uow.complaints.for_participant(participant.id)) == []
 
     await eventually(relayed)
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)

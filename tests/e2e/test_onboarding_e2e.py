@@ -12,6 +12,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from tests.e2e.conftest import (
     Harness,
     buttons,
+    callbacks_all_answered,
     eventually,
     onboard,
     running_bot,
@@ -32,7 +33,7 @@ ONBOARDING_CASES = [
 
 
 async def _assert_wire_is_clean(h: Harness) -> None:
-    assert await h.sandbox.unanswered_callbacks() == 0, "every callback query must be answered"
+    await callbacks_all_answered(h)
     stats = await h.sandbox.stats()
     errors = [
         r for r in await h.sandbox.requests() if not r.get("ok") and r["method"] != "getUpdates"
@@ -254,7 +255,7 @@ async def test_stale_dialog_button_after_restart_leads_to_menu(
         await h.wait_text(user, "Hier is het menu opnieuw. Kies wat je wil doen.")
         answers = await h.sandbox.callback_answers()
         assert answers[-1]["text"] == "Deze knop werkt niet meer."
-        assert await h.sandbox.unanswered_callbacks() == 0
+        await callbacks_all_answered(h)
 
 
 async def test_blocked_participant_is_marked_unreachable(harness: Harness) -> None:

@@ -13,7 +13,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import Harness, buttons, eventually, onboard, running_bot, wait_button
+from tests.e2e.conftest import (
+    Harness,
+    buttons,
+    callbacks_all_answered,
+    eventually,
+    onboard,
+    running_bot,
+    wait_button,
+)
 from wzt_bot.bot.notifier import TelegramNotifier
 from wzt_bot.clock import FrozenClock
 from wzt_bot.domain.models import CheckinStatus, FlagKind, FlagUrgency
@@ -92,7 +100,7 @@ async def test_a_checkin_with_a_low_score_reaches_the_team(harness: Harness) -> 
         assert kinds == [FlagKind.CHECKIN_LOW]
 
     await eventually(flagged)
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
 
 
 async def test_concern_preview_relay_reply_and_feedback(harness: Harness) -> None:
@@ -386,4 +394,4 @@ async def test_the_participant_chooses_when_and_how_often(harness: Harness) -> N
         assert scheduled == []
 
     await eventually(stopped)
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     FAST_FAKE,
     Harness,
     buttons,
+    callbacks_all_answered,
     eventually,
     onboard,
     running_bot,
@@ -250,7 +251,7 @@ async def test_plan_walkthrough_in_dutch(database_url: str) -> None:
             assert len(found) == 1
 
         await eventually(cant_come)
-        assert await h.sandbox.unanswered_callbacks() == 0
+        await callbacks_all_answered(h)
 
 
 @contextlib.asynccontextmanager
@@ -307,4 +308,4 @@ async def test_plan_in_english_with_machine_translation(database_url: str) -> No
             assert "✅ " + t("Gedaan") in buttons(step[-1])
             answers = (await client.get(f"/api/v1/participants/{pid}/plan")).json()["answers"]
             assert [a["answer"] for a in answers] == ["akkoord"]
-        assert await h.sandbox.unanswered_callbacks() == 0
+        await callbacks_all_answered(h)

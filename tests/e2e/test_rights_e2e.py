@@ -8,7 +8,14 @@ from datetime import date
 
 import httpx
 
-from tests.e2e.conftest import Harness, buttons, eventually, onboard, wait_button
+from tests.e2e.conftest import (
+    Harness,
+    buttons,
+    callbacks_all_answered,
+    eventually,
+    onboard,
+    wait_button,
+)
 from wzt_bot.bot.plan_texts import day
 from wzt_bot.domain.models import FlagKind, Role
 from wzt_bot.domain.policies.rights import (
@@ -110,7 +117,7 @@ async def test_rights_explained_ticked_previewed_and_sent_to_the_team(harness: H
     await eventually(flagged)
     [(_, _, [words])] = await _flags(h, user)
     assert "hulpmiddelen" in words and "tolk" in words and "onkosten" not in words
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
 
 
 async def test_rights_from_mijn_plan_and_stopped_without_sending(harness: Harness) -> None:
@@ -132,7 +139,7 @@ async def test_rights_from_mijn_plan_and_stopped_without_sending(harness: Harnes
     await h.sandbox.send_text(9601, "/rechten")
     await h.wait_text(9601, t("Hallo! Ik ben de chatbot van je begeleiding."))
     assert t(INTRO) not in await h.last_bot_text(9601)
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
 
 
 async def test_rights_in_arabic_are_translated(harness: Harness) -> None:
@@ -164,7 +171,7 @@ async def test_rights_in_arabic_are_translated(harness: Harness) -> None:
         assert await _flags(h, user) == [(FlagKind.RIGHTS, "rights:checklist", [expected])]
 
     await eventually(flagged)
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
 
 
 async def test_a_networks_own_text_is_shown_as_written(harness: Harness) -> None:
@@ -208,4 +215,4 @@ async def test_a_networks_own_text_is_shown_as_written(harness: Harness) -> None
     await h.sandbox.press(user, t("✖️ Stoppen"))
     await h.wait_text(user, t("Oké, ik heb niets verstuurd."))
     assert await _flags(h, user) == []
-    assert await h.sandbox.unanswered_callbacks() == 0
+    await callbacks_all_answered(h)
