@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     telegram_global_rate: float = Field(25.0, gt=0, description="Messages per second, all chats.")
     telegram_chat_rate: float = Field(1.0, gt=0, description="Messages per second in one chat.")
     telegram_chat_burst: int = Field(3, ge=1, description="Short burst allowed in one chat.")
+    telegram_request_timeout: float = Field(
+        20.0,
+        ge=1,
+        le=300,
+        description="Seconds a Bot API call may take before it counts as failed and is retried.",
+    )
     translate_url: str | None = Field(
         None, description="LibreTranslate-compatible server: machine translation when set."
     )

@@ -182,6 +182,7 @@ class Container:
                 self.settings.telegram_api_url,
                 self.limiter,
                 on_blocked=self._on_blocked,
+                request_timeout=self.settings.telegram_request_timeout,
             )
         return self.bot
 
@@ -386,21 +387,12 @@ async def run_jobs_once(container: Container) -> tuple[OutreachReport, DeliveryR
     )
     delivered = DeliveryReport()
     await sender.expire_claims()
-    while True:
+    while not tick.done():
         report = await sender.run_once()
         delivered.add(report)
-        if report.claimed:
-            continue
-        if not tick.done():
+        if not report.claimed:
             await asyncio.sleep(0.1)
-            continue
-        delivered.add(await sender.drain())
-        # Claims of a sender that died (a crash, a kill) come free after their lease; its
-        # messages that were on the wire become uncertain and are never sent again.
-        await sender.expire_claims()
-        if await sender.claimed() == 0:
-            break
-        await asyncio.sleep(1.0)
+    delivered.add(await sender.settle())
     return tick.result(), delivered
 
 

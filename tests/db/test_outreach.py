@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.fakes.outreach import FakeNotifier, FakeRelay, at, linked_participant
-from wzt_bot.clock import FrozenClock
+from wzt_bot.clock import FrozenClock, SystemClock
 from wzt_bot.domain.errors import DomainError
 from wzt_bot.domain.models import (
     CheckinStatus,
@@ -172,6 +172,33 @@ async def test_a_claim_that_never_left_is_sent_once_after_its_lease(container: C
     assert await sender.expire_claims() == (1, 0)
     await sender.drain()
     assert len(notifier.sent) == 1
+
+
+async def test_settle_delivers_a_dead_senders_claims_once_their_lease_ends(
+    container: Container,
+) -> None:
+    """`jobs run-once` after a kill: the dead sender's claims are released after the lease
+    and then delivered in the same run, not left pending (the check-in wave bench once
+    ended with 50 such messages undelivered)."""
+    clock = FrozenClock(START)
+    for _ in range(3):
+        await _one_reply(container, clock)
+    async with container.uow_factory() as uow:
+        claimed = await uow.outbox.claim(clock.now(), 2, "dead-sender", at=datetime.now(BRU))
+        await uow.commit()
+    assert len(claimed) == 2
+    notifier = FakeNotifier()
+    sender = Sender(
+        container.uow_factory,
+        clock,
+        notifier,
+        lease_clock=SystemClock(),
+        claim_lease=timedelta(seconds=1),
+    )
+    report = await asyncio.wait_for(sender.settle(poll=0.2), timeout=10)
+    assert len(notifier.sent) == 3 and report.sent == 3
+    async with container.uow_factory() as uow:
+        assert await uow.outbox.counts() == {OutboxStatus.SENT.value: 3}
 
 
 async def test_the_leases_can_be_shortened(container: Container) -> None:

@@ -1,7 +1,9 @@
-"""Telegram's limits over the wire: the bot keeps to them, honours 429, retries 5xx."""
+"""Telegram's limits over the wire: the bot keeps to them, honours 429 (also a storm of
+them), retries 5xx and timeouts."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -92,3 +94,45 @@ async def test_one_slow_chat_does_not_hold_up_the_others(database_url: str) -> N
         await h.wait_text(quick, FALLBACK)
         assert time.monotonic() - started < 2.5, "the other chat waited for the slow one"
         await h.wait_text(slow, FALLBACK, timeout=10)
+
+
+async def test_a_telegram_timeout_is_retried_and_answered_once(database_url: str) -> None:
+    """Telegram hangs on one sendMessage (and then fails it, so it keeps no message): after
+    WZT_TELEGRAM_REQUEST_TIMEOUT the call counts as failed and is tried again."""
+    async with running_bot(database_url, fake_kwargs=FAST_FAKE, telegram_request_timeout=1) as h:
+        user = 5006
+        await onboard(h, user)
+        await h.sandbox.fail_next("sendMessage", 504, count=1, delay=6.0)
+        started = time.monotonic()
+        await h.sandbox.send_text(user, "hallo")
+        history = await h.wait_text(user, FALLBACK)
+        waited = time.monotonic() - started
+        assert 1.0 <= waited < 4.5, f"retried after the 1 s timeout, not the 6 s hang ({waited})"
+        assert _count(history, FALLBACK) == 1
+
+        async def hung_call_recorded() -> None:
+            statuses = [r["status_code"] for r in await h.sandbox.requests("sendMessage")]
+            assert 504 in statuses and statuses.count(200) >= 1
+
+        await eventually(hung_call_recorded, timeout=10)
+        assert _count(await h.sandbox.history(user), FALLBACK) == 1
+
+
+async def test_a_429_storm_is_waited_out_and_nothing_dropped(database_url: str) -> None:
+    """Every chat at once meets a run of 429s: each answer waits its retry_after and goes out
+    once; none is dropped, none repeated."""
+    async with running_bot(database_url, fake_kwargs=FAST_FAKE) as h:
+        users = list(range(5100, 5108))
+        for user in users:
+            await onboard(h, user)
+        await h.sandbox.fail_next("sendMessage", 429, count=2 * len(users), retry_after=1)
+        for user in users:
+            await h.sandbox.send_text(user, f"hallo van {user}")
+        for user in users:
+            history = await h.sandbox.wait_for(user, lambda hist: _count(hist, FALLBACK) >= 1, 20)
+            assert _count(history, FALLBACK) == 1
+        refused = [r for r in await h.sandbox.requests("sendMessage") if r["status_code"] == 429]
+        assert len(refused) == 2 * len(users)
+        await asyncio.sleep(0.5)  # a late repeat would show up now
+        for user in users:
+            assert _count(await h.sandbox.history(user), FALLBACK) == 1

@@ -36,8 +36,13 @@ def build_bot(
     limiter: RateLimiter,
     *,
     on_blocked: BlockedCallback | None = None,
+    request_timeout: float = 20.0,
 ) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    # A call that takes longer than `request_timeout` fails as a network error and is retried
+    # with backoff (TelegramLimitsMiddleware); long polling sets its own, longer timeout.
+    session = AiohttpSession(
+        api=TelegramAPIServer.from_base(api_url.rstrip("/")), timeout=request_timeout
+    )
     # Outermost: an answer an update already got before a crash is neither paced nor sent.
     session.middleware(SentLedgerMiddleware())
     session.middleware(TelegramLimitsMiddleware(limiter, on_blocked=on_blocked))

@@ -145,6 +145,21 @@ class Sender:
                 break
         return total
 
+    async def settle(self, *, poll: float = 1.0) -> DeliveryReport:
+        """Deliver until nothing is due and no other sender holds a claim (what `jobs
+        run-once` ends with). A dead sender's claims come free after their lease and are
+        delivered here; its messages that were on the wire become uncertain and are never
+        sent again."""
+        total = DeliveryReport()
+        while True:
+            total.add(await self.drain())
+            released, _uncertain = await self.expire_claims()
+            if released:
+                continue  # due again: deliver them
+            if await self.claimed() == 0:
+                return total
+            await asyncio.sleep(poll)
+
     async def expire_claims(self) -> tuple[int, int]:
         """(released, uncertain): claims of a sender that died, see the module docstring."""
         now = self.lease_clock.now()
