@@ -1,4 +1,6 @@
-"""The command line as an operator uses it: a real subprocess, a real SQLite file."""
+"""The command line as an operator uses it: a real SQLite file; a real subprocess for the
+happy path, the refusals in this process (typer's runner: the same commands, the same exit
+codes and messages, without a Python start-up of two seconds each)."""
 
 from __future__ import annotations
 
@@ -6,19 +8,28 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
 from tests.conftest import TEST_SECRET
+from wzt_bot import cli
 
 
-def _cli(tmp_path: Path, *args: str, **env_overrides: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
+def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    return {
         "WZT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}",
         "WZT_SECRET_KEY": TEST_SECRET,
         "WZT_LOG_LEVEL": "WARNING",
-        **env_overrides,
+        **overrides,
     }
+
+
+def _cli(tmp_path: Path, *args: str, **env_overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **_env(tmp_path, **env_overrides)}
     return subprocess.run(
         [sys.executable, "-m", "wzt_bot", *args],
         capture_output=True,
@@ -30,31 +41,52 @@ def _cli(tmp_path: Path, *args: str, **env_overrides: str) -> subprocess.Complet
     )
 
 
-def test_team_and_staff_create(tmp_path: Path) -> None:
-    migrated = _cli(tmp_path, "migrate")
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Ran]:
+    """`wzt-bot ARGS` in this process, in `tmp_path`, with the test's environment."""
+    # The commands set up logging for a process of their own; here it would point the
+    # test session's logging at the runner's stream, which is closed after each call.
+    monkeypatch.setattr(cli, "configure_logging", lambda *args, **kwargs: None)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str, **env_overrides: str) -> Ran:
+        result = runner.invoke(cli.app, list(args), env=_env(tmp_path, **env_overrides))
+        return Ran(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+def test_team_and_staff_create(tmp_path: Path, run: Callable[..., Ran]) -> None:
+    migrated = run("migrate")
     assert migrated.returncode == 0, migrated.stderr
+    # One command as a real process, as an operator starts it (`python -m wzt_bot`).
     team = _cli(tmp_path, "team", "create", "--name", "Team Gent", "--network", "Oost")
     assert team.returncode == 0, team.stderr
     team_id = team.stdout.strip().splitlines()[-1]
     uuid.UUID(team_id)
-    staff = _cli(
-        tmp_path, "staff", "create", "--name", "An", "--role", "casemanager", "--team", team_id
-    )
+    staff = run("staff", "create", "--name", "An", "--role", "casemanager", "--team", team_id)
     assert staff.returncode == 0, staff.stderr
     assert staff.stdout.strip().splitlines()[-1].startswith("wzt_")
-    admin = _cli(tmp_path, "staff", "create", "--name", "Root", "--role", "admin")
+    admin = run("staff", "create", "--name", "Root", "--role", "admin")
     assert admin.returncode == 0 and admin.stdout.strip().splitlines()[-1].startswith("wzt_")
 
 
-def test_bad_input_is_refused_with_a_reason(tmp_path: Path) -> None:
-    role = _cli(tmp_path, "staff", "create", "--name", "X", "--role", "boss")
+def test_bad_input_is_refused_with_a_reason(run: Callable[..., Ran]) -> None:
+    role = run("staff", "create", "--name", "X", "--role", "boss")
     assert role.returncode == 2 and "unknown role" in role.stderr
-    no_team = _cli(tmp_path, "staff", "create", "--name", "X", "--role", "casemanager")
+    no_team = run("staff", "create", "--name", "X", "--role", "casemanager")
     assert no_team.returncode == 2 and "team" in no_team.stderr
-    bad_team = _cli(tmp_path, "staff", "create", "--name", "X", "--role", "teamlead", "--team", "1")
+    bad_team = run("staff", "create", "--name", "X", "--role", "teamlead", "--team", "1")
     assert bad_team.returncode == 2 and "UUID" in bad_team.stderr
-    unknown = _cli(
-        tmp_path,
+    unknown = run(
         "staff",
         "create",
         "--name",
@@ -67,18 +99,18 @@ def test_bad_input_is_refused_with_a_reason(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "unknown_team" in unknown.stderr
 
 
-def test_placeholder_secret_is_refused(tmp_path: Path) -> None:
-    result = _cli(tmp_path, "migrate", WZT_SECRET_KEY="changeme")
+def test_placeholder_secret_is_refused(run: Callable[..., Ran]) -> None:
+    result = run("migrate", WZT_SECRET_KEY="changeme")
     assert result.returncode == 2
     assert "WZT_SECRET_KEY" in result.stderr or "placeholder" in result.stderr
 
 
-def test_jobs_and_scheduler_need_a_token_and_a_clear_time(tmp_path: Path) -> None:
+def test_jobs_and_scheduler_need_a_token_and_a_clear_time(run: Callable[..., Ran]) -> None:
     env = {"WZT_BOT_TOKEN": ""}
     for args in (("scheduler",), ("jobs", "run-once")):
-        result = _cli(tmp_path, *args, **env)
+        result = run(*args, **env)
         assert result.returncode == 2 and "WZT_BOT_TOKEN" in result.stderr, args
     for bad in ("tomorrow", "2026-11-30T10:00:00"):
-        result = _cli(tmp_path, "jobs", "run-once", "--now", bad, WZT_BOT_TOKEN="1:x")
+        result = run("jobs", "run-once", "--now", bad, WZT_BOT_TOKEN="1:x")
         assert result.returncode == 2, bad
         assert "ISO 8601" in result.stderr or "offset" in result.stderr

@@ -435,6 +435,42 @@ def test_any_text_is_handled(text: str) -> None:
     assert normalise(normalise(text)) == normalise(text)
 
 
+def _reference(detector: CrisisDetector, text: str) -> RiskMatch | None:
+    """The detector's answer without its one-regex-per-language shortcut: every kind of
+    every language searched, the most serious kind first."""
+    normalised = normalise(text)
+    if not normalised:
+        return None
+    languages = detector._languages
+    cleaned = {language.code: language.ignore.remove(normalised) for language in languages}
+    for kind in RiskKind:
+        for language in languages:
+            pattern = language.risks[kind].search(cleaned[language.code])
+            if pattern is not None:
+                return RiskMatch(kind, language.code, pattern)
+    return None
+
+
+_EXAMPLES = (
+    [text for text, _ in DUTCH_POSITIVES]
+    + DUTCH_NEGATIVES
+    + [text for rows in POSITIVES.values() for text, _ in rows]
+    + [text for rows in NEGATIVES.values() for text in rows]
+)
+
+
+def test_the_shortcut_gives_the_same_answer_on_every_example() -> None:
+    assert len(_EXAMPLES) > 200
+    for text in _EXAMPLES:
+        assert DETECTOR.detect(text) == _reference(DETECTOR, text), text
+
+
+@given(st.lists(st.sampled_from(_EXAMPLES), min_size=1, max_size=4), st.text(max_size=40))
+def test_the_shortcut_gives_the_same_answer_on_mixed_messages(parts: list[str], noise: str) -> None:
+    text = f" {noise} ".join(parts)
+    assert DETECTOR.detect(text) == _reference(DETECTOR, text)
+
+
 # --- normalisation -----------------------------------------------------------------------
 
 

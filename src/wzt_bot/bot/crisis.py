@@ -50,7 +50,8 @@ class CrisisMiddleware(BaseMiddleware):
         text = event.text or event.caption
         if not text:
             return await handler(event, data)
-        # About 1 ms for a chat message; a very long one goes to a thread (tens of ms).
+        # A fraction of a millisecond for a chat message; a very long one (milliseconds) goes
+        # to a thread.
         if text in self._known:
             match = self._known[text]
         elif len(text) <= LONG_TEXT:

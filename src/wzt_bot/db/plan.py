@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wzt_bot.db.outreach import _Encrypted
@@ -145,6 +145,20 @@ def _entry_from_json(d: dict[str, Any]) -> DirectoryEntry:
     )
 
 
+_VERSIONS = cast("Table", PlanVersionRow.__table__)
+_TRAJECTORIES = cast("Table", TrajectoryRow.__table__)
+# Core, prebuilt: "📋 Mijn plan" reads these on every press (no ORM session needed for it).
+_LATEST_VERSION = (
+    select(*_VERSIONS.c)
+    .where(_VERSIONS.c.participant_id == bindparam("participant_id"))
+    .order_by(_VERSIONS.c.number.desc())
+    .limit(1)
+)
+_TRAJECTORY = select(*_TRAJECTORIES.c).where(
+    _TRAJECTORIES.c.participant_id == bindparam("participant_id")
+)
+
+
 class SqlPlanRepository(_Encrypted):
     # --- trajectory ----------------------------------------------------------------------
     def _trajectory(self, r: TrajectoryRow) -> Trajectory:
@@ -170,8 +184,10 @@ class SqlPlanRepository(_Encrypted):
         )
 
     async def trajectory(self, participant_id: uuid.UUID) -> Trajectory | None:
-        row = await self.s.get(TrajectoryRow, participant_id, populate_existing=True)
-        return self._trajectory(row) if row else None
+        connection = await self.read()
+        result = await connection.execute(_TRAJECTORY, {"participant_id": participant_id})
+        row = result.first()
+        return self._trajectory(row) if row else None  # type: ignore[arg-type]
 
     async def save_trajectory(self, trajectory: Trajectory) -> None:
         body = {
@@ -236,13 +252,10 @@ class SqlPlanRepository(_Encrypted):
         return True
 
     async def latest_version(self, participant_id: uuid.UUID) -> PlanVersion | None:
-        row = await self.s.scalar(
-            select(PlanVersionRow)
-            .where(PlanVersionRow.participant_id == participant_id)
-            .order_by(PlanVersionRow.number.desc())
-            .limit(1)
-        )
-        return self._version(row) if row else None
+        connection = await self.read()
+        result = await connection.execute(_LATEST_VERSION, {"participant_id": participant_id})
+        row = result.first()
+        return self._version(row) if row else None  # type: ignore[arg-type]
 
     async def version(self, participant_id: uuid.UUID, number: int) -> PlanVersion | None:
         row = await self.s.scalar(

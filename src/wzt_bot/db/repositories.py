@@ -61,6 +61,11 @@ class Database(Protocol):
     @property
     def session(self) -> AsyncSession: ...
 
+    @property
+    def open_session(self) -> AsyncSession | None:
+        """The ORM session if one was made in this unit of work, else None."""
+        ...
+
 
 #: The network settings' section of secrets (each encrypted, bound to its network and name).
 SECRETS = "secrets"
@@ -79,6 +84,15 @@ class _Repo:
 
     @property
     def c(self) -> AsyncConnection:
+        return self._db.connection
+
+    async def read(self) -> AsyncConnection:
+        """The connection for a Core read that must see this unit of work's own changes made
+        through the ORM session: those not yet flushed are flushed first (the ORM flushes
+        before its own queries; a Core statement on the connection would not)."""
+        session = self._db.open_session
+        if session is not None and (session.new or session.dirty or session.deleted):
+            await session.flush()
         return self._db.connection
 
 

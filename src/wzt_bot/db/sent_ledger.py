@@ -134,6 +134,13 @@ def asyncpg_dsn(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+async def _nothing_to_reset(connection: asyncpg.Connection) -> None:
+    """The ledger's connections only run single statements: no SET, LISTEN, cursor or
+    advisory lock to undo when one goes back to the pool, so asyncpg's default reset (one more
+    round trip per answer: RESET ALL, UNLISTEN *, …) is left out. An open transaction would
+    still be rolled back by asyncpg itself."""
+
+
 class PostgresSentLedger(_Digest):
     """On asyncpg itself, not through SQLAlchemy: about half the CPU per write (measured
     145 µs against 270 µs), which is also half the instant a crash can fall into."""
@@ -156,6 +163,7 @@ class PostgresSentLedger(_Digest):
                         command_timeout=10,
                         max_inactive_connection_lifetime=1800,
                         server_settings={"synchronous_commit": "off"},
+                        reset=_nothing_to_reset,
                     )
         return self._pool
 

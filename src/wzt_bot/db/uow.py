@@ -181,6 +181,10 @@ class SqlUnitOfWork:
             self._session = self._sessionmaker(bind=self.connection)
         return self._session
 
+    @property
+    def open_session(self) -> AsyncSession | None:
+        return self._session
+
     async def commit(self) -> None:
         if self._session is not None:
             # Flushes; commits the transaction when the session began it, else leaves it to

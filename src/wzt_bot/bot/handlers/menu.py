@@ -95,7 +95,7 @@ def build_menu_router(i18n: I18n) -> Router:
         if participant is None:
             await answer_stranger(message, ctx, t)
             return
-        await dialog_manager.reset_stack()
+        await close_dialogs(dialog_manager)
         if item is MenuItem.CHECKIN:
             await start_checkin(message, participant, uow, ctx, t)
             return
@@ -176,6 +176,14 @@ def build_menu_router(i18n: I18n) -> Router:
         )
 
     return router
+
+
+async def close_dialogs(dialog_manager: DialogManager) -> None:
+    """Close an open dialog (and take its buttons away); nothing to write when none is open,
+    as for most menu presses."""
+    stack = dialog_manager.current_stack()
+    if stack.intents or stack.last_message_id is not None:
+        await dialog_manager.reset_stack()
 
 
 async def checkins_allowed(uow: UnitOfWork, participant: Participant) -> bool:
