@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,6 +60,34 @@ async def test_recording_the_same_answer_twice_keeps_the_first(
     await ledger.record(answer(5, 0, 11))
     await ledger.record(answer(5, 0, 99))
     assert await ledger.answers(5) == [answer(5, 0, 11)]
+
+
+async def test_answers_recorded_at_once_are_all_kept_the_first_of_a_repeat_wins(
+    ledger: SqliteSentLedger | PostgresSentLedger,
+) -> None:
+    # On PostgreSQL these share writes (one statement for the answers waiting together).
+    many = [answer(100 + i, seq, 1000 + i * 10 + seq) for i in range(40) for seq in (0, 1)]
+    await asyncio.gather(*(ledger.record(a) for a in [*many[:30], answer(100, 0, 1), *many[30:]]))
+    for i in range(40):
+        assert await ledger.answers(100 + i) == [
+            answer(100 + i, 0, 1000 + i * 10),
+            answer(100 + i, 1, 1000 + i * 10 + 1),
+        ]
+
+
+async def test_a_failed_write_fails_every_answer_that_waited_for_it(database_url: str) -> None:
+    if is_sqlite(database_url):
+        pytest.skip("SQLite writes each answer alone, on the event loop")
+    store = PostgresSentLedger(database_url, TEST_SECRET)
+
+    async def unreachable() -> None:
+        raise OSError("connection refused")
+
+    store._connections = unreachable  # type: ignore[assignment,method-assign]
+    results = await asyncio.gather(
+        *(store.record(answer(900, seq)) for seq in range(3)), return_exceptions=True
+    )
+    assert [type(r) for r in results] == [OSError, OSError, OSError]
 
 
 async def test_purge_removes_what_was_recorded_before_the_moment(

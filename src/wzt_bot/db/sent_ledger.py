@@ -54,6 +54,19 @@ class _Digest:
         return hashlib.blake2b(text.encode("utf-8"), key=self._key, digest_size=12).hexdigest()
 
 
+def _row(answer: SentAnswer) -> tuple[Any, ...]:
+    return (
+        answer.update_id,
+        answer.seq,
+        answer.method,
+        answer.chat_id,
+        answer.chat_type,
+        answer.message_id,
+        answer.sent_at,
+        answer.digest,
+    )
+
+
 def _answer(row: Any) -> SentAnswer:
     return SentAnswer(
         update_id=int(row[0]),
@@ -122,6 +135,15 @@ _PG_INSERT = (
     f"INSERT INTO telegram_answers ({_COLUMNS})"  # noqa: S608 - constants
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) ON CONFLICT (update_id, seq) DO NOTHING"
 )
+#: Many answers in one statement (see `PostgresSentLedger.record`); within a batch the first
+#: answer per (update_id, seq) is kept, as one by one.
+_PG_INSERT_MANY = (
+    f"INSERT INTO telegram_answers ({_COLUMNS})"  # noqa: S608 - constants
+    " SELECT DISTINCT ON (u, q) u, q, m, c, t, i, s, d, now() FROM unnest("
+    "$1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],"
+    " $7::bigint[], $8::text[]) WITH ORDINALITY AS a(u, q, m, c, t, i, s, d, n)"
+    " ORDER BY u, q, n ON CONFLICT (update_id, seq) DO NOTHING"
+)
 _PG_SELECT = (
     f"SELECT {_COLUMNS} FROM telegram_answers"  # noqa: S608 - constants
     " WHERE update_id = $1 ORDER BY seq"
@@ -150,6 +172,8 @@ class PostgresSentLedger(_Digest):
         self._dsn = asyncpg_dsn(url)
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
+        self._waiting: list[tuple[SentAnswer, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def _connections(self) -> asyncpg.Pool:
         if self._pool is None:
@@ -168,18 +192,34 @@ class PostgresSentLedger(_Digest):
         return self._pool
 
     async def record(self, answer: SentAnswer) -> None:
-        pool = await self._connections()
-        await pool.execute(
-            _PG_INSERT,
-            answer.update_id,
-            answer.seq,
-            answer.method,
-            answer.chat_id,
-            answer.chat_type,
-            answer.message_id,
-            answer.sent_at,
-            answer.digest,
-        )
+        """Returns once the answer is written. Answers that come while a write is on its way
+        are written together in the next statement (one round trip and one commit for all
+        of them, instead of one each): under load most answers share a write, and none waits
+        longer than the write before it."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((answer, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting(), name="sent-ledger")
+        await done
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                pool = await self._connections()
+                if len(batch) == 1:
+                    await pool.execute(_PG_INSERT, *_row(batch[0][0]))
+                else:
+                    columns = list(zip(*(_row(answer) for answer, _ in batch), strict=True))
+                    await pool.execute(_PG_INSERT_MANY, *(list(c) for c in columns))
+            except Exception as exc:  # each waiting answer fails as it would have alone
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
 
     async def answers(self, update_id: int) -> list[SentAnswer]:
         pool = await self._connections()
@@ -200,6 +240,8 @@ class PostgresSentLedger(_Digest):
         return 0 if self._pool is None else self._pool.get_idle_size()
 
     async def close(self) -> None:
+        if self._writer is not None and not self._writer.done():
+            await asyncio.wait({self._writer}, timeout=5)
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
