@@ -76,18 +76,25 @@ async def test_answers_recorded_at_once_are_all_kept_the_first_of_a_repeat_wins(
 
 
 async def test_a_failed_write_fails_every_answer_that_waited_for_it(database_url: str) -> None:
-    if is_sqlite(database_url):
-        pytest.skip("SQLite writes each answer alone, on the event loop")
-    store = PostgresSentLedger(database_url, TEST_SECRET)
+    store = build_sent_ledger(database_url, TEST_SECRET)
+    real_write = store._write
 
-    async def unreachable() -> None:
-        raise OSError("connection refused")
+    async def failing(rows: list[tuple[object, ...]]) -> None:
+        raise OSError("disk I/O error")
 
-    store._connections = unreachable  # type: ignore[assignment,method-assign]
-    results = await asyncio.gather(
-        *(store.record(answer(900, seq)) for seq in range(3)), return_exceptions=True
-    )
-    assert [type(r) for r in results] == [OSError, OSError, OSError]
+    store._write = failing  # type: ignore[method-assign]
+    try:
+        results = await asyncio.gather(
+            *(store.record(answer(900, seq)) for seq in range(3)), return_exceptions=True
+        )
+        assert [type(r) for r in results] == [OSError, OSError, OSError]
+        store._write = real_write  # type: ignore[method-assign]
+        await store.record(answer(901, 0))  # the next write goes through again
+        assert await store.answers(901) == [answer(901, 0)]
+        assert await store.answers(900) == []
+    finally:
+        await store.purge_before(datetime(9999, 1, 1, tzinfo=UTC))
+        await store.close()
 
 
 async def test_purge_removes_what_was_recorded_before_the_moment(
