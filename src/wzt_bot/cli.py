@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import signal
 import subprocess
 import sys
@@ -63,7 +62,7 @@ async def _until_signal(main: Any) -> None:
 def _serve(parts: set[str]) -> None:
     from wzt_bot.db.engine import is_sqlite
     from wzt_bot.db.migrate import upgrade_head
-    from wzt_bot.wiring import Container, run_parts
+    from wzt_bot.wiring import Container, run_parts, settle_heap
 
     settings = load_settings()
     # The scheduler sends the outbox (check-ins, replies, notices) through the Bot API.
@@ -83,10 +82,8 @@ def _serve(parts: set[str]) -> None:
 
     async def main(stop: asyncio.Event) -> None:
         async with Container.open(settings) as container:
-            # Everything built at start-up lives as long as the process: keep it out of the
-            # garbage collector's way (shorter pauses while handling updates).
-            gc.collect()
-            gc.freeze()
+            # Out of the garbage collector's way; run_bot does it again once built.
+            settle_heap()
             await run_parts(container, stop, parts)
 
     _run(_until_signal(main))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram_dialog import setup_dialogs
@@ -19,6 +18,7 @@ from wzt_bot.bot.handlers.plan import build_plan_router
 from wzt_bot.bot.limits import BlockedCallback, RateLimiter, TelegramLimitsMiddleware
 from wzt_bot.bot.middlewares import UnitOfWorkMiddleware
 from wzt_bot.bot.sent_ledger import SentLedgerMiddleware
+from wzt_bot.bot.session import JsonAiohttpSession
 from wzt_bot.bot.texts import menu_lookup
 from wzt_bot.dialogs.checkin.dialog import checkin_dialog, checkin_settings_dialog
 from wzt_bot.dialogs.complaint.dialog import complaint_dialog
@@ -40,7 +40,7 @@ def build_bot(
 ) -> Bot:
     # A call that takes longer than `request_timeout` fails as a network error and is retried
     # with backoff (TelegramLimitsMiddleware); long polling sets its own, longer timeout.
-    session = AiohttpSession(
+    session = JsonAiohttpSession(
         api=TelegramAPIServer.from_base(api_url.rstrip("/")), timeout=request_timeout
     )
     # Outermost: an answer an update already got before a crash is neither paced nor sent.
