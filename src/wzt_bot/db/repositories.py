@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wzt_bot.crypto import Keyring, UnknownKeyError
 from wzt_bot.db.at_commit import AT_COMMIT
+from wzt_bot.db.fast import FastStatement
 from wzt_bot.db.tables import (
     AuditRow,
     ConsentRow,
@@ -64,6 +65,14 @@ class Database(Protocol):
     @property
     def open_session(self) -> AsyncSession | None:
         """The ORM session if one was made in this unit of work, else None."""
+        ...
+
+    async def fast_row(self, statement: FastStatement, params: dict[str, Any]) -> Any | None:
+        """The first row of a read, run on the driver directly (see `db.fast`)."""
+        ...
+
+    async def at_commit(self, statement: FastStatement, params: dict[str, Any]) -> None:
+        """A write of this transaction, run when it commits (see `SqlUnitOfWork`)."""
         ...
 
 
@@ -346,6 +355,10 @@ _CLAIM_UPDATE = text(
 ).bindparams(bindparam("update_id", type_=BigInteger()), bindparam("at", type_=UtcDateTime()))
 
 
+_FAST_PARTICIPANT = FastStatement(_PARTICIPANT_BY_TELEGRAM_USER)
+_FAST_CLAIM = FastStatement(_CLAIM_UPDATE)
+
+
 class SqlParticipantRepository(_Repo):
     async def add(self, participant: Participant) -> None:
         self.s.add(
@@ -364,9 +377,8 @@ class SqlParticipantRepository(_Repo):
 
     async def get_by_telegram_user(self, telegram_user_id: int) -> Participant | None:
         # Core on the unit of work's connection, past the ORM layer: the hot path.
-        result = await self.c.execute(_PARTICIPANT_BY_TELEGRAM_USER, {"user_id": telegram_user_id})
-        row = result.first()
-        return _participant(row) if row else None  # type: ignore[arg-type]
+        row = await self._db.fast_row(_FAST_PARTICIPANT, {"user_id": telegram_user_id})
+        return _participant(row) if row else None
 
     async def update(self, participant: Participant) -> None:
         await self.s.execute(
@@ -626,7 +638,9 @@ class SqlUpdateInbox(_Repo):
         return result.first() is not None
 
     async def claim(self, update_id: int, at: datetime) -> None:
-        await self.c.execute(_CLAIM_UPDATE, {"update_id": update_id, "at": at})
+        # Written with the commit, in the same transaction as the handler's changes (after a
+        # read-only update on PostgreSQL: one round trip, without BEGIN and COMMIT).
+        await self._db.at_commit(_FAST_CLAIM, {"update_id": update_id, "at": at})
 
     async def recorded(self, update_ids: Sequence[int]) -> set[int]:
         rows = await self.c.execute(

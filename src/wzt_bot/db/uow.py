@@ -5,9 +5,11 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from wzt_bot.crypto import Keyring
+from wzt_bot.db.fast import FastStatement
 from wzt_bot.db.feedback import SqlFeedbackRepository
 from wzt_bot.db.outreach import SqlCheckinRepository, SqlFlagRepository, SqlOutbox
 from wzt_bot.db.plan import SqlComplaintRepository, SqlPlanRepository
@@ -25,6 +27,7 @@ from wzt_bot.db.repositories import (
 )
 from wzt_bot.db.rights import SqlRightsRepository
 
+log = structlog.get_logger(__name__)
 R = TypeVar("R")
 _NEEDS_KEYRING: frozenset[type] = frozenset(
     {
@@ -63,6 +66,7 @@ class SqlUnitOfWork:
         self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
         self._repos: dict[type, Any] = {}
+        self._at_commit: list[tuple[FastStatement, dict[str, Any]]] = []
 
     def _repo(self, cls: type[R]) -> R:
         repo = self._repos.get(cls)
@@ -146,6 +150,7 @@ class SqlUnitOfWork:
         self._connection = await self._engine.connect()
         self._session = None
         self._repos.clear()
+        self._at_commit = []
         return self
 
     async def __aexit__(
@@ -185,7 +190,69 @@ class SqlUnitOfWork:
     def open_session(self) -> AsyncSession | None:
         return self._session
 
+    def _driver(self) -> Any:
+        """The driver's own connection (asyncpg's, or aiosqlite's) under this one's."""
+        sync = self.connection.sync_connection
+        assert sync is not None, "unit of work is not open"
+        return sync.connection.driver_connection  # checked out already: no I/O
+
+    async def fast_row(self, statement: FastStatement, params: dict[str, Any]) -> Any | None:
+        """The first row of a read, run directly on the driver (see `db.fast`): the same
+        values as through SQLAlchemy; through SQLAlchemy when the direct call fails."""
+        connection = self.connection
+        dialect = connection.dialect
+        compiled = statement.compiled(dialect)
+        try:
+            driver = self._driver()
+            if dialect.name == "postgresql":
+                values = await driver.fetchrow(compiled.sql, *compiled.args(params))
+            elif dialect.name == "sqlite":
+                # Here on the event loop, as sqlite_driver runs every read.
+                cursor = driver._conn.execute(compiled.sql, compiled.args(params))
+                try:
+                    values = cursor.fetchone()
+                finally:
+                    cursor.close()
+            else:
+                return (await connection.execute(statement.statement, params)).first()
+        except Exception as error:
+            log.info("db.fast_read_fell_back", error=type(error).__name__)
+            return (await connection.execute(statement.statement, params)).first()
+        return None if values is None else compiled.read(values)
+
+    async def at_commit(self, statement: FastStatement, params: dict[str, Any]) -> None:
+        """A write that belongs to this transaction, run when it commits (dropped by a
+        rollback, or when the unit of work closes without a commit).
+
+        On PostgreSQL, when nothing else was done through SQLAlchemy by then (no statement,
+        no ORM session: a read-only update), it runs directly on the driver as a
+        transaction of its own: one round trip instead of BEGIN, the statement and COMMIT.
+        On SQLite it is run now: the driver keeps it for the commit (see `sqlite_driver`)."""
+        if self.connection.dialect.name == "postgresql":
+            self._at_commit.append((statement, params))
+        else:
+            await self.connection.execute(statement.statement, params)
+
+    async def _run_at_commit(self) -> None:
+        pending, self._at_commit = self._at_commit, []
+        if not pending:
+            return
+        connection = self.connection
+        if len(pending) == 1 and self._session is None and not connection.in_transaction():
+            statement, params = pending[0]
+            try:
+                driver = self._driver()
+                if not driver.is_in_transaction():
+                    compiled = statement.compiled(connection.dialect)
+                    await driver.execute(compiled.sql, *compiled.args(params))
+                    return
+            except Exception as error:  # SQLAlchemy runs it below, and raises what is wrong
+                log.info("db.fast_write_fell_back", error=type(error).__name__)
+        for statement, params in pending:
+            await connection.execute(statement.statement, params)
+
     async def commit(self) -> None:
+        await self._run_at_commit()
         if self._session is not None:
             # Flushes; commits the transaction when the session began it, else leaves it to
             # the connection below (a session joining a begun transaction never commits it).
@@ -193,6 +260,7 @@ class SqlUnitOfWork:
         await self.connection.commit()
 
     async def rollback(self) -> None:
+        self._at_commit = []
         if self._session is not None:
             await self._session.rollback()
         await self.connection.rollback()
