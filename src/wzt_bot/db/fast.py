@@ -34,13 +34,15 @@ Processor = Callable[[Any], Any] | None
 class Compiled:
     sql: str
     binds: tuple[tuple[str, Processor], ...]
+    defaults: dict[str, Any]  # the statement's own values (a LIMIT, say)
     results: tuple[Processor, ...]
     row: Callable[..., Any]  # a named tuple of the selected columns
 
     def args(self, params: dict[str, Any]) -> list[Any]:
+        values = (params[n] if n in params else self.defaults[n] for n, _ in self.binds)
         return [
-            params[name] if process is None else process(params[name])
-            for name, process in self.binds
+            value if process is None else process(value)
+            for value, (_, process) in zip(values, self.binds, strict=True)
         ]
 
     def read(self, values: Sequence[Any]) -> Any:
@@ -74,7 +76,7 @@ class FastStatement:
         columns = list(getattr(self.statement, "selected_columns", ()))
         results = tuple(_result_processor(column.type, dialect) for column in columns)
         row = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
-        return Compiled(compiled.string, binds, results, row)
+        return Compiled(compiled.string, binds, dict(compiled.params), results, row)
 
 
 def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor:

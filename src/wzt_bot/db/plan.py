@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from wzt_bot.db.fast import FastStatement
 from wzt_bot.db.outreach import _Encrypted
 from wzt_bot.db.tables import (
     AppointmentRow,
@@ -157,6 +158,9 @@ _LATEST_VERSION = (
 _TRAJECTORY = select(*_TRAJECTORIES.c).where(
     _TRAJECTORIES.c.participant_id == bindparam("participant_id")
 )
+# On the driver (the plan hub reads both on every press); see db/fast.py.
+_FAST_LATEST_VERSION = FastStatement(_LATEST_VERSION)
+_FAST_TRAJECTORY = FastStatement(_TRAJECTORY)
 
 
 class SqlPlanRepository(_Encrypted):
@@ -184,10 +188,9 @@ class SqlPlanRepository(_Encrypted):
         )
 
     async def trajectory(self, participant_id: uuid.UUID) -> Trajectory | None:
-        connection = await self.read()
-        result = await connection.execute(_TRAJECTORY, {"participant_id": participant_id})
-        row = result.first()
-        return self._trajectory(row) if row else None  # type: ignore[arg-type]
+        await self.read()  # the ORM's pending changes flushed first
+        row = await self._db.fast_row(_FAST_TRAJECTORY, {"participant_id": participant_id})
+        return self._trajectory(row) if row else None
 
     async def save_trajectory(self, trajectory: Trajectory) -> None:
         body = {
@@ -252,10 +255,9 @@ class SqlPlanRepository(_Encrypted):
         return True
 
     async def latest_version(self, participant_id: uuid.UUID) -> PlanVersion | None:
-        connection = await self.read()
-        result = await connection.execute(_LATEST_VERSION, {"participant_id": participant_id})
-        row = result.first()
-        return self._version(row) if row else None  # type: ignore[arg-type]
+        await self.read()  # the ORM's pending changes flushed first
+        row = await self._db.fast_row(_FAST_LATEST_VERSION, {"participant_id": participant_id})
+        return self._version(row) if row else None
 
     async def version(self, participant_id: uuid.UUID, number: int) -> PlanVersion | None:
         row = await self.s.scalar(

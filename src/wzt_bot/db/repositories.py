@@ -71,6 +71,10 @@ class Database(Protocol):
         """The first row of a read, run on the driver directly (see `db.fast`)."""
         ...
 
+    async def fast_rows(self, statement: FastStatement, params: dict[str, Any]) -> list[Any]:
+        """Every row of a read, run on the driver directly (see `db.fast`)."""
+        ...
+
     async def at_commit(self, statement: FastStatement, params: dict[str, Any]) -> None:
         """A write of this transaction, run when it commits (see `SqlUnitOfWork`)."""
         ...
@@ -356,6 +360,7 @@ _CLAIM_UPDATE = text(
 
 
 _FAST_PARTICIPANT = FastStatement(_PARTICIPANT_BY_TELEGRAM_USER)
+_FAST_CONSENTS = FastStatement(_CONSENTS_OF_PARTICIPANT)
 _FAST_CLAIM = FastStatement(_CLAIM_UPDATE)
 
 
@@ -551,8 +556,8 @@ class SqlConsentRepository(_Repo):
         await self.s.flush()
 
     async def latest_for(self, participant_id: uuid.UUID) -> Sequence[Consent]:
-        # Core on the connection: "Mijn gegevens" reads this on every press.
-        rows = await self.c.execute(_CONSENTS_OF_PARTICIPANT, {"participant_id": participant_id})
+        # On the driver: "Mijn gegevens" reads this on every press.
+        rows = await self._db.fast_rows(_FAST_CONSENTS, {"participant_id": participant_id})
         latest: dict[str, Consent] = {}
         for r in rows:
             latest.setdefault(
