@@ -64,6 +64,16 @@ def _run_then_commit(connection: sqlite3.Connection, statements: _Statements) ->
     connection.commit()
 
 
+async def run_alone(driver: Any, sql: str, args: Any) -> bool:
+    """One write and its commit in one trip to aiosqlite's thread, when SQLite has no
+    transaction open on this connection; False (nothing done) when it has."""
+    connection: Any = driver._conn
+    if connection is None or connection.in_transaction:
+        return False
+    await driver._execute(_run_then_commit, connection, [(sql, args)])
+    return True
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 

@@ -26,6 +26,7 @@ from wzt_bot.db.repositories import (
     SqlUpdateInbox,
 )
 from wzt_bot.db.rights import SqlRightsRepository
+from wzt_bot.db.sqlite_driver import run_alone
 
 log = structlog.get_logger(__name__)
 R = TypeVar("R")
@@ -249,14 +250,12 @@ class SqlUnitOfWork:
         """A write that belongs to this transaction, run when it commits (dropped by a
         rollback, or when the unit of work closes without a commit).
 
-        On PostgreSQL, when nothing else was done through SQLAlchemy by then (no statement,
-        no ORM session: a read-only update), it runs directly on the driver as a
-        transaction of its own: one round trip instead of BEGIN, the statement and COMMIT.
-        On SQLite it is run now: the driver keeps it for the commit (see `sqlite_driver`)."""
-        if self.connection.dialect.name == "postgresql":
-            self._at_commit.append((statement, params))
-        else:
-            await self.connection.execute(statement.statement, params)
+        When nothing else was done through SQLAlchemy by then (no statement, no ORM
+        session: a read-only update, most of them), it runs directly on the driver as a
+        transaction of its own: on PostgreSQL one round trip instead of BEGIN, the statement
+        and COMMIT; on SQLite one trip to aiosqlite's thread. Else it runs in the unit of
+        work's transaction, just before its commit."""
+        self._at_commit.append((statement, params))
 
     async def _run_at_commit(self) -> None:
         pending, self._at_commit = self._at_commit, []
@@ -266,15 +265,23 @@ class SqlUnitOfWork:
         if len(pending) == 1 and self._session is None and not connection.in_transaction():
             statement, params = pending[0]
             try:
-                driver = self._driver()
-                if not driver.is_in_transaction():
-                    compiled = statement.compiled(connection.dialect)
-                    await driver.execute(compiled.sql, *compiled.args(params))
+                if await self._alone(statement, params):
                     return
             except Exception as error:  # SQLAlchemy runs it below, and raises what is wrong
                 log.info("db.fast_write_fell_back", error=type(error).__name__)
         for statement, params in pending:
             await connection.execute(statement.statement, params)
+
+    async def _alone(self, statement: FastStatement, params: dict[str, Any]) -> bool:
+        dialect = self.connection.dialect
+        driver = self._driver()
+        compiled = statement.compiled(dialect)
+        if dialect.name == "postgresql" and not driver.is_in_transaction():
+            await driver.execute(compiled.sql, *compiled.args(params))
+            return True
+        if dialect.name == "sqlite":
+            return await run_alone(driver, compiled.sql, compiled.args(params))
+        return False
 
     async def commit(self) -> None:
         await self._run_at_commit()
