@@ -161,7 +161,10 @@ class RunResult:
             f"{kind} {n / self.answered:.2f}"
             for kind, n in sorted(self.sql.items(), key=lambda kv: (-kv[1], kv[0]))
         )
-        return f"{total / self.answered:.1f} statements per update: {parts}"
+        return (
+            f"{total / self.answered:.1f} statements per update through SQLAlchemy "
+            f"(not counted: the hot path's own, run on the driver, see db/fast.py): {parts}"
+        )
 
     def api_summary(self) -> str:
         """Bot API calls per answered update."""
