@@ -70,8 +70,19 @@ async def run_alone(driver: Any, sql: str, args: Any) -> bool:
     connection: Any = driver._conn
     if connection is None or connection.in_transaction:
         return False
-    await driver._execute(_run_then_commit, connection, [(sql, args)])
+    await driver._execute(_run_alone, connection, sql, args)
     return True
+
+
+def _run_alone(connection: sqlite3.Connection, sql: str, args: Any) -> None:
+    """In aiosqlite's thread: one statement in autocommit, a transaction of its own (no
+    separate BEGIN and COMMIT calls into SQLite)."""
+    level = connection.isolation_level
+    connection.isolation_level = None
+    try:
+        connection.execute(sql, args).close()
+    finally:
+        connection.isolation_level = level
 
 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
