@@ -11,7 +11,7 @@ from aiogram_dialog.api.protocols import MessageManagerProtocol
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis import CrisisMiddleware
-from wzt_bot.bot.filters import dialog_open
+from wzt_bot.bot.filters import dialog_open, never
 from wzt_bot.bot.handlers import commands, errors, fallback, outreach
 from wzt_bot.bot.handlers.menu import build_menu_router
 from wzt_bot.bot.handlers.plan import build_plan_router
@@ -63,17 +63,26 @@ def build_dispatcher(
         dp.message.outer_middleware(crisis)
         dp.edited_message.outer_middleware(crisis)
     dp.include_routers(
-        errors.build_router(),
+        # Error handlers only, and button handlers only: a message passes them in one step.
+        _not_for_messages(errors.build_router(), outreach.build_router(), build_plan_router()),
         commands.build_router(),
         # The persistent menu before the dialogs: its buttons work even with a dialog open.
         build_menu_router(ctx.i18n),
-        outreach.build_router(),
-        build_plan_router(),
         _dialogs(),
         fallback.build_router(),
     )
     setup_dialogs(dp, message_manager=message_manager)
     return dp
+
+
+def _not_for_messages(*routers: Router) -> Router:
+    """Routers without message handlers, behind one filter that no message passes: a
+    message (most updates) skips them all at once instead of visiting each in turn."""
+    parent = Router(name="not_for_messages")
+    for observer in (parent.message, parent.edited_message, parent.my_chat_member):
+        observer.filter(never)
+    parent.include_routers(*routers)
+    return parent
 
 
 def _dialogs() -> Router:

@@ -36,3 +36,9 @@ async def dialog_open(event: TelegramObject, aiogd_context: Any = None) -> bool:
     under "aiogd_context"). Every dialog's own handlers require that anyway, so the dialogs'
     routers behind this filter are skipped at once when no dialog is open."""
     return aiogd_context is not None
+
+
+async def never(event: TelegramObject) -> bool:
+    """For a parent router whose children handle none of this kind of event: they are
+    skipped at once instead of each in turn."""
+    return False
