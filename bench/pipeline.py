@@ -543,7 +543,7 @@ def record(
   text / 25% "📋 Mijn plan" / 25% "🔒 Mijn gegevens", seed {args.seed}; bot rate limiter
   {WIDE_OPEN} msg/s, fake flood limits off; TCP_NODELAY on the fake's connections
   {"off (--keep-nagle)" if args.keep_nagle else "on"}; Redis only for `+redis` backends;
-  gc.freeze() in the bot processes: {"yes (--gc-freeze)" if args.gc_freeze else "no"}
+  gc.freeze() after the warm-up in both bots: {"yes (--gc-freeze)" if args.gc_freeze else "no"} (wzt-bot freezes its start-up heap itself, as shipped)
 - Command: `.venv/bin/python -m bench.pipeline {" ".join(sys.argv[1:])}`
 
 {table(pairs)}
