@@ -532,6 +532,7 @@ def record(
     if not RESULTS.exists():
         RESULTS.write_text(RESULTS_HEADER, encoding="utf-8")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    freeze = "yes (--gc-freeze)" if args.gc_freeze else "no"
     section = f"""
 ## {stamp} — pipeline ({args.mode} mode)
 
@@ -543,7 +544,8 @@ def record(
   text / 25% "📋 Mijn plan" / 25% "🔒 Mijn gegevens", seed {args.seed}; bot rate limiter
   {WIDE_OPEN} msg/s, fake flood limits off; TCP_NODELAY on the fake's connections
   {"off (--keep-nagle)" if args.keep_nagle else "on"}; Redis only for `+redis` backends;
-  gc.freeze() after the warm-up in both bots: {"yes (--gc-freeze)" if args.gc_freeze else "no"} (wzt-bot freezes its start-up heap itself, as shipped)
+  gc.freeze() after the warm-up in both bots: {freeze} (wzt-bot freezes its start-up
+  heap itself, as shipped)
 - Command: `.venv/bin/python -m bench.pipeline {" ".join(sys.argv[1:])}`
 
 {table(pairs)}
