@@ -367,7 +367,10 @@ class CrisisDetector:
 
     def detect(self, text: str) -> RiskMatch | None:
         """The most serious risk in ``text`` across all loaded languages, or None."""
-        normalised = normalise(text)
+        return self.detect_normalised(normalise(text))
+
+    def detect_normalised(self, normalised: str) -> RiskMatch | None:
+        """As :meth:`detect`, for a text already passed through :func:`normalise`."""
         if not normalised:
             return None
         candidates: list[tuple[_Language, str]] = []
