@@ -28,6 +28,7 @@ from pathlib import Path
 
 from wzt_bot.domain.safety.check import CrisisCheck, Verdict
 from wzt_bot.domain.safety.corpus import Example, load_split
+from wzt_bot.domain.safety.crisis import CrisisDetector
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -177,10 +178,11 @@ def main() -> None:
     parser.add_argument("--split", choices=("test", "dev"), default="dev")
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     parser.add_argument("--misses", action="store_true", help="list the wrong answers")
+    parser.add_argument("--rules-only", action="store_true", help="the patterns without scorer")
     args = parser.parse_args()
     examples = load_split(ROOT / "corpus" / "crisis" / args.split)
     mem = memory()
-    check = CrisisCheck.load()
+    check = CrisisCheck(CrisisDetector.load()) if args.rules_only else CrisisCheck.load()
     evaluation = evaluate(check, examples)
     text = report(args.split, evaluation, timing(check, examples), mem)
     print(text)
