@@ -21,7 +21,7 @@ import statistics
 import time
 import tracemalloc
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,11 +115,11 @@ def timing(check: CrisisCheck, examples: Sequence[Example], rounds: int = 5) -> 
     return samples
 
 
-def memory() -> tuple[float, float]:
+def memory(load: Callable[[], CrisisCheck]) -> tuple[float, float]:
     """MiB the loaded layer holds (tracemalloc), and this process's peak RSS in MiB."""
     gc.collect()
     tracemalloc.start()
-    check = CrisisCheck.load()
+    check = load()
     check.assess("warm")
     held, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -181,8 +181,11 @@ def main() -> None:
     parser.add_argument("--rules-only", action="store_true", help="the patterns without scorer")
     args = parser.parse_args()
     examples = load_split(ROOT / "corpus" / "crisis" / args.split)
-    mem = memory()
-    check = CrisisCheck(CrisisDetector.load()) if args.rules_only else CrisisCheck.load()
+    def load() -> CrisisCheck:
+        return CrisisCheck(CrisisDetector.load()) if args.rules_only else CrisisCheck.load()
+
+    mem = memory(load)
+    check = load()
     evaluation = evaluate(check, examples)
     text = report(args.split, evaluation, timing(check, examples), mem)
     print(text)
