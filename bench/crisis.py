@@ -181,6 +181,7 @@ def main() -> None:
     parser.add_argument("--rules-only", action="store_true", help="the patterns without scorer")
     args = parser.parse_args()
     examples = load_split(ROOT / "corpus" / "crisis" / args.split)
+
     def load() -> CrisisCheck:
         return CrisisCheck(CrisisDetector.load()) if args.rules_only else CrisisCheck.load()
 

@@ -46,7 +46,7 @@ from wzt_bot.db.errors import database_unavailable
 from wzt_bot.db.sent_ledger import build_sent_ledger
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
 from wzt_bot.domain.ports import Clock, SentLedger
-from wzt_bot.domain.safety import CrisisDetector
+from wzt_bot.domain.safety.check import CrisisCheck
 from wzt_bot.domain.services.delivery import DeliveryReport, Sender
 from wzt_bot.domain.services.onboarding import mark_unreachable
 from wzt_bot.i18n import I18n
@@ -214,7 +214,7 @@ class Container:
             default_locale=self.settings.default_locale,
             tz=self.settings.tz,
             language_tools=self.language_tools,
-            crisis=CrisisDetector.load(),
+            crisis=CrisisCheck.load(),
         )
         self.dispatcher = build_dispatcher(ctx, self._storage())
         assert self.bot is not None

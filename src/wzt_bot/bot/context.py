@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 
 from wzt_bot.domain.ports import Clock, LanguageTools, UnitOfWorkFactory
-from wzt_bot.domain.safety import CrisisDetector
+from wzt_bot.domain.safety.check import CrisisCheck
 from wzt_bot.i18n import I18n
 
 
@@ -43,5 +43,5 @@ class BotContext:
     default_locale: str = "nl"
     tz: tzinfo = UTC
     language_tools: LanguageTools | None = None
-    crisis: CrisisDetector | None = None
+    crisis: CrisisCheck | None = None
     stranger_replies: ReplyThrottle = field(default_factory=ReplyThrottle)

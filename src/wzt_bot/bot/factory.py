@@ -11,6 +11,7 @@ from aiogram_dialog.api.protocols import MessageManagerProtocol
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis import CrisisMiddleware
+from wzt_bot.bot.crisis import build_router as build_crisis_router
 from wzt_bot.bot.filters import dialog_open, never
 from wzt_bot.bot.handlers import commands, errors, fallback, outreach
 from wzt_bot.bot.handlers.menu import build_menu_router
@@ -64,7 +65,12 @@ def build_dispatcher(
         dp.edited_message.outer_middleware(crisis)
     dp.include_routers(
         # Error handlers only, and button handlers only: a message passes them in one step.
-        _not_for_messages(errors.build_router(), outreach.build_router(), build_plan_router()),
+        _not_for_messages(
+            errors.build_router(),
+            outreach.build_router(),
+            build_plan_router(),
+            build_crisis_router(),
+        ),
         commands.build_router(),
         # The persistent menu before the dialogs: its buttons work even with a dialog open.
         build_menu_router(ctx.i18n),

@@ -7,12 +7,13 @@ a hand that never saw the patterns) and only measures; ``dev`` is for tuning and
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from wzt_bot.domain.safety.crisis import RiskKind
 
-__all__ = ["KINDS", "NEAR_MISS_KINDS", "RISK_KINDS", "Example", "load_split"]
+__all__ = ["KINDS", "NEAR_MISS_KINDS", "RISK_KINDS", "Example", "load_split", "split_digest"]
 
 #: corpus kind -> the detector's kind
 RISK_KINDS: dict[str, RiskKind] = {
@@ -64,6 +65,14 @@ def load_file(path: Path) -> list[Example]:
             raise ValueError(f"{path.name}:{number}: kind {kind!r} does not go with {label}")
         examples.append(Example(path.stem, number, label == "risk", kind, text.strip()))
     return examples
+
+
+def split_digest(folder: Path) -> str:
+    """One SHA-256 over a split's files (names and bytes, in name order)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.tsv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def load_split(folder: Path) -> list[Example]:

@@ -24,9 +24,10 @@ OK. The team sees which words weighed most (:attr:`ScoreResult.words`).
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -49,7 +50,7 @@ class Verdict(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class ScoreResult:
     kind: RiskKind  # the most likely risk kind
-    probability: float  # of that kind
+    probability: float  # that the message signals a risk (of any kind)
     verdict: Verdict
     #: the words that weighed most towards that kind, heaviest first: for the team
     words: tuple[str, ...]
@@ -77,7 +78,7 @@ def features(normalised: str) -> dict[str, str]:
         for word in clause:
             for feature in _word_features(word):
                 found.setdefault(feature, word)
-        for first, second in zip(clause, clause[1:], strict=False):
+        for first, second in itertools.pairwise(clause):
             found.setdefault(f"b:{first} {second}", f"{first} {second}")
     return found
 
@@ -89,20 +90,23 @@ def _sigmoid(value: float) -> float:
     return exp / (1.0 + exp)
 
 
-@dataclass(frozen=True, slots=True)
-class _KindModel:
-    bias: float
-    weights: Mapping[str, float]
+#: The models in the file, in order: "risk" (any kind: it decides the verdict), then one per
+#: kind (the most likely one names the flag).
+MODELS = ("risk", *(kind.value for kind in RiskKind))
 
 
 class RiskScorer:
-    """Immutable after :meth:`load`; safe to share between tasks and threads."""
+    """Immutable after :meth:`load`; safe to share between tasks and threads.
 
-    __slots__ = ("_ask", "_alarm", "_models", "version")
+    The weights are one table, feature -> one weight per model, so a message costs one
+    look-up per feature."""
+
+    __slots__ = ("_alarm", "_ask", "_bias", "_weights", "version")
 
     def __init__(
         self,
-        models: Mapping[RiskKind, _KindModel],
+        bias: Sequence[float],
+        weights: Mapping[str, Sequence[float]],
         *,
         ask: float,
         alarm: float,
@@ -110,30 +114,27 @@ class RiskScorer:
     ) -> None:
         if not 0.0 < ask <= alarm <= 1.0:
             raise ValueError("thresholds must satisfy 0 < ask <= alarm <= 1")
-        self._models = dict(models)
+        if len(bias) != len(MODELS) or any(len(w) != len(MODELS) for w in weights.values()):
+            raise ValueError(f"scorer: one bias and one weight per model {MODELS}")
+        self._bias = tuple(bias)
+        self._weights = {feature: tuple(values) for feature, values in weights.items()}
         self._ask = ask
         self._alarm = alarm
         self.version = version
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> RiskScorer:
-        kinds = data.get("kinds")
+        models, bias, weights = data.get("models"), data.get("bias"), data.get("weights")
         thresholds = data.get("thresholds")
-        if not isinstance(kinds, dict) or not isinstance(thresholds, dict):
-            raise ValueError("scorer file: 'kinds' and 'thresholds' are required")
-        models: dict[RiskKind, _KindModel] = {}
-        for kind in RiskKind:
-            raw = kinds.get(kind.value)
-            if not isinstance(raw, dict):
-                raise ValueError(f"scorer file: no model for {kind.value}")
-            weights = raw.get("weights")
-            if not isinstance(weights, dict):
-                raise ValueError(f"scorer file: no weights for {kind.value}")
-            models[kind] = _KindModel(
-                float(raw.get("bias", 0.0)), {str(k): float(v) for k, v in weights.items()}
-            )
+        if not isinstance(models, list) or models != list(MODELS):
+            raise ValueError(f"scorer file: 'models' must be {list(MODELS)}")
+        if not isinstance(bias, list) or not isinstance(weights, dict):
+            raise ValueError("scorer file: 'bias' and 'weights' are required")
+        if not isinstance(thresholds, dict):
+            raise ValueError("scorer file: 'thresholds' is required")
         return cls(
-            models,
+            [float(b) for b in bias],
+            {str(f): [float(w) for w in values] for f, values in weights.items()},
             ask=float(thresholds["ask"]),
             alarm=float(thresholds["alarm"]),
             version=str(data.get("version", "")),
@@ -149,18 +150,20 @@ class RiskScorer:
     def thresholds(self) -> tuple[float, float]:
         return self._ask, self._alarm
 
-    def _probabilities(self, found: Mapping[str, str]) -> dict[RiskKind, float]:
+    def _sums(self, found: Mapping[str, str]) -> list[float]:
+        sums = [0.0] * len(MODELS)
+        get = self._weights.get
+        for feature in found:
+            values = get(feature)
+            if values is not None:
+                for i, weight in enumerate(values):
+                    sums[i] += weight
         scale = 1.0 / math.sqrt(len(found)) if found else 0.0
-        return {
-            kind: _sigmoid(
-                model.bias + scale * sum(model.weights.get(feature, 0.0) for feature in found)
-            )
-            for kind, model in self._models.items()
-        }
+        return [bias + scale * total for bias, total in zip(self._bias, sums, strict=True)]
 
-    def probabilities(self, normalised: str) -> dict[RiskKind, float]:
-        """Per kind, the probability that an already normalised text signals it."""
-        return self._probabilities(features(normalised))
+    def probabilities(self, normalised: str) -> dict[str, float]:
+        """Per model ("risk" and each kind), the probability for an already normalised text."""
+        return dict(zip(MODELS, map(_sigmoid, self._sums(features(normalised))), strict=True))
 
     def score(self, text: str) -> ScoreResult | None:
         """The most likely risk kind in ``text`` with its verdict; None for an empty text."""
@@ -171,25 +174,25 @@ class RiskScorer:
 
     def score_normalised(self, normalised: str) -> ScoreResult:
         found = features(normalised)
-        probabilities = self._probabilities(found)
-        best_kind = max(RiskKind, key=lambda kind: (probabilities[kind], -list(RiskKind).index(kind)))
-        best = probabilities[best_kind]
+        sums = self._sums(found)
+        risk = _sigmoid(sums[0])
+        kind_index = max(range(1, len(MODELS)), key=lambda i: (sums[i], -i))
         verdict = (
             Verdict.ALARM
-            if best >= self._alarm
+            if risk >= self._alarm
             else Verdict.ASK
-            if best >= self._ask
+            if risk >= self._ask
             else Verdict.NONE
         )
-        return ScoreResult(best_kind, best, verdict, self._heaviest(best_kind, found))
+        return ScoreResult(RiskKind(MODELS[kind_index]), risk, verdict, self._heaviest(found))
 
-    def _heaviest(self, kind: RiskKind, found: Mapping[str, str], top: int = 3) -> tuple[str, ...]:
-        weights = self._models[kind].weights
+    def _heaviest(self, found: Mapping[str, str], top: int = 3) -> tuple[str, ...]:
+        """The words whose features pushed the "risk" model up most."""
         per_word: dict[str, float] = {}
         for feature, word in found.items():
-            weight = weights.get(feature, 0.0)
-            if weight > 0:
-                per_word[word] = per_word.get(word, 0.0) + weight
+            values = self._weights.get(feature)
+            if values is not None and values[0] > 0:
+                per_word[word] = per_word.get(word, 0.0) + values[0]
         ranked = sorted(per_word.items(), key=lambda item: (-item[1], item[0]))
         return tuple(word for word, _ in ranked[:top])
 

@@ -389,3 +389,8 @@ async def resolve(
         )
     await audit.by_staff(uow, clock, staff.id, "flag.resolve", flag.participant_id)
     return flag
+
+
+async def add_note(uow: UnitOfWork, clock: Clock, flag: Flag, text: str) -> FlagMessage:
+    """A line from the system in the flag's thread, for the team (e.g. why it was raised)."""
+    return await _add_message(uow, clock, flag, Author.SYSTEM, "system", Words(text=text))

@@ -1,0 +1,129 @@
+"""The learned scorer beside the patterns, and the combined check."""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wzt_bot.domain.safety.check import CrisisCheck, Verdict
+from wzt_bot.domain.safety.crisis import CrisisDetector, RiskKind, normalise
+from wzt_bot.domain.safety.scorer import MODEL_FILE, MODELS, RiskScorer, features
+
+CHECK = CrisisCheck.load()  # shared: Hypothesis tests cannot take function fixtures
+
+
+def _tiny(weight_for: dict[str, float], *, ask: float = 0.3, alarm: float = 0.9) -> RiskScorer:
+    return RiskScorer(
+        [-4.0] * len(MODELS),
+        {f"w:{word}": [w, w, 0.0, 0.0] for word, w in weight_for.items()},
+        ask=ask,
+        alarm=alarm,
+    )
+
+
+def test_features_are_ngrams_words_and_pairs_within_a_clause() -> None:
+    found = features(normalise("Ik sta aan het spoor. Echt"))
+    assert "w:spoor" in found and found["w:spoor"] == "spoor"
+    assert " sp" in found and "oor " in found and "spoo" in found
+    assert found["b:aan het"] == "aan het"
+    assert "b:spoor echt" not in found  # a pair never crosses a clause break
+    assert features("") == {}
+
+
+def test_the_shipped_scorer_loads_and_is_deterministic() -> None:
+    first, second = RiskScorer.load(), RiskScorer.load()
+    text = normalise("ik sta aan het spoor en ik weet niet meer wat ik moet doen")
+    assert first.score_normalised(text) == second.score_normalised(text)
+    ask, alarm = first.thresholds
+    assert 0 < ask <= alarm <= 1
+
+
+def test_the_shipped_file_was_trained_on_the_current_development_split() -> None:
+    from pathlib import Path
+
+    from wzt_bot.domain.safety.corpus import split_digest
+
+    package = "wzt_bot.domain.safety"
+    data = json.loads(resources.files(package).joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    dev = Path(__file__).resolve().parents[2] / "corpus" / "crisis" / "dev"
+    assert data["dev_sha256"] == split_digest(dev), (
+        "the development split changed: run scripts/train_crisis_scorer.py"
+    )
+    assert data["models"] == list(MODELS)
+
+
+def test_verdict_bands_and_the_words_that_weighed_most() -> None:
+    scorer = _tiny({"spoor": 60.0, "trein": 25.0, "sta": 3.0})
+    sure = scorer.score_normalised(normalise("ik sta aan het spoor"))
+    assert sure.verdict is Verdict.ALARM
+    assert sure.words[0] == "spoor" and "sta" in sure.words
+    assert sure.kind is RiskKind.SUICIDE
+    assert scorer.score_normalised(normalise("de trein")).verdict is Verdict.ASK
+    assert scorer.score_normalised(normalise("de bus")).verdict is Verdict.NONE
+    assert scorer.score("") is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"models": ["risk"], "bias": [0], "weights": {}, "thresholds": {"ask": 0.5, "alarm": 0.9}},
+        {"models": list(MODELS), "bias": [0.0] * 4, "weights": {}, "thresholds": {}},
+        {
+            "models": list(MODELS),
+            "bias": [0.0] * 4,
+            "weights": {"w:x": [1.0]},
+            "thresholds": {"ask": 0.5, "alarm": 0.9},
+        },
+        {
+            "models": list(MODELS),
+            "bias": [0.0] * 4,
+            "weights": {},
+            "thresholds": {"ask": 0.9, "alarm": 0.5},
+        },
+    ],
+)
+def test_a_malformed_scorer_file_is_refused(data: dict[str, object]) -> None:
+    with pytest.raises((ValueError, KeyError)):
+        RiskScorer.from_dict(data)
+
+
+def test_a_pattern_match_wins_and_names_its_rule() -> None:
+    check = CrisisCheck(CrisisDetector.load(), _tiny({"dood": -100.0}))
+    found = check.assess("ik wil dood")
+    assert found.verdict is Verdict.ALARM and found.match is not None
+    assert found.reason.startswith("regel (nl): ")
+
+
+def test_the_scorer_decides_only_where_no_pattern_matched() -> None:
+    check = CrisisCheck(CrisisDetector.load(), _tiny({"spoor": 60.0, "trein": 25.0}))
+    sure = check.assess("ik sta aan het spoor")
+    assert sure.verdict is Verdict.ALARM and sure.match is None
+    assert "«spoor»" in sure.reason and sure.reason.startswith("lerend model")
+    assert check.assess("de trein").verdict is Verdict.ASK
+    assert check.assess("   ").verdict is Verdict.NONE
+    assert CrisisCheck(CrisisDetector.load()).assess("de trein").verdict is Verdict.NONE
+
+
+def test_the_menu_buttons_never_worry_the_bot() -> None:
+    """The menu's own texts, in every language, are neither alarm nor question."""
+    from wzt_bot.bot.texts import menu_lookup
+    from wzt_bot.i18n import I18n
+
+    i18n = I18n()
+    for text in menu_lookup(i18n):
+        assert CHECK.assess(text).verdict is Verdict.NONE, text
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_assessed_without_error(text: str) -> None:
+    found = CHECK.assess(text)
+    assert found.verdict in set(Verdict)
+    if found.score is not None:
+        assert 0.0 <= found.score.probability <= 1.0
+        assert not math.isnan(found.score.probability)
