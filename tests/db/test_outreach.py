@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.fakes.outreach import FakeNotifier, FakeRelay, at, linked_participant
+from tests.fakes.outreach import FakeNotifier, FakeRelay, World, at, linked_participant
 from wzt_bot.clock import FrozenClock, SystemClock
 from wzt_bot.domain.errors import DomainError
 from wzt_bot.domain.models import (
+    Author,
     CheckinStatus,
     FlagKind,
+    FlagRisk,
     FlagStatus,
     FlagUrgency,
     OutboxStatus,
@@ -320,24 +323,173 @@ async def test_flags_are_scoped_routed_and_never_deleted(container: Container) -
     assert resolved.status is FlagStatus.RESOLVED
 
 
-async def test_crisis_downgrade_keeps_the_flag(container: Container) -> None:
-    clock = FrozenClock(START)
-    world = await linked_participant(container, clock)
+async def _risk(
+    container: Container,
+    clock: FrozenClock,
+    world: World,
+    text: str,
+    urgency: FlagUrgency = FlagUrgency.URGENT,
+) -> FlagRisk:
     async with container.uow_factory() as uow:
-        flag = await flags.raise_flag(
+        _, risk = await flags.raise_crisis(
             uow,
             clock,
             world.participant,
-            kind=FlagKind.CRISIS,
-            urgency=FlagUrgency.URGENT,
+            urgency=urgency,
             source="crisis:suicide",
-            words=flags.Words(text="..."),
+            words=flags.Words(text=text) if text else None,
         )
-        again = await flags.crisis_was_misunderstood(uow, clock, world.participant, flag.id)
         await uow.commit()
-    assert again.urgency is FlagUrgency.NORMAL and again.status is FlagStatus.OPEN
+    return risk
+
+
+async def _withdraw(
+    container: Container, clock: FrozenClock, world: World, risk: FlagRisk
+) -> flags.Withdrawal:
     async with container.uow_factory() as uow:
-        assert len(await uow.flags.messages(flag.id)) == 2
+        done = await flags.withdraw_risk(uow, clock, world.participant, risk.id)
+        await uow.commit()
+    return done
+
+
+async def _view(container: Container, clock: FrozenClock, world: World) -> flags.FlagView:
+    async with container.uow_factory() as uow:
+        [flag] = await uow.flags.open_for(world.participant.id)
+        view = await flags.view_flag(uow, clock, world.staff, flag.id)
+        await uow.commit()
+    return view
+
+
+async def test_ik_ben_oke_withdraws_only_the_message_it_stands_under(
+    container: Container,
+) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    mild = await _risk(container, clock, world, "het gaat echt niet meer")
+    clock.advance(timedelta(minutes=5))
+    explicit = await _risk(container, clock, world, "ik wil er niet meer zijn")
+    assert mild.flag_id == explicit.flag_id  # one crisis flag, two messages in it
+    first = (await _view(container, clock, world)).flag
+
+    clock.advance(timedelta(minutes=1))
+    done = await _withdraw(container, clock, world, mild)
+    assert done.new and done.flag.urgency is FlagUrgency.URGENT
+    view = await _view(container, clock, world)
+    assert view.flag.urgency is FlagUrgency.URGENT and view.flag.respond_by == first.respond_by
+    assert [m.text for m in view.messages][:2] == [
+        "het gaat echt niet meer",
+        "ik wil er niet meer zijn",
+    ]
+    note = view.messages[2]
+    assert note.author is Author.SYSTEM
+    assert note.text.startswith("De deelnemer zegt bij dit bericht: ik ben oké")
+    assert "het gaat echt niet meer" in note.text and "Dringendheid: dringend" in note.text
+    by_id = {r.id: r for r in view.risks}
+    assert by_id[mild.id].withdrawn_at == clock.now() and by_id[mild.id].note_id == note.id
+    assert by_id[mild.id].message_id == view.messages[0].id
+    assert by_id[explicit.id].withdrawn_at is None
+
+    clock.advance(timedelta(minutes=1))
+    again = await _withdraw(container, clock, world, mild)  # a second tap: nothing new
+    assert not again.new
+    view = await _view(container, clock, world)
+    assert len(view.messages) == 3 and view.flag.urgency is FlagUrgency.URGENT
+    assert {r.id: r for r in view.risks}[mild.id].withdrawn_at == START + timedelta(minutes=6)
+
+
+async def test_the_flag_has_the_urgency_of_the_highest_message_not_withdrawn(
+    container: Container,
+) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    high = await _risk(container, clock, world, "ik kan niet meer", FlagUrgency.HIGH)
+    urgent = await _risk(container, clock, world, "ik wil er niet meer zijn")
+    assert (await _view(container, clock, world)).flag.urgency is FlagUrgency.URGENT
+    done = await _withdraw(container, clock, world, urgent)
+    assert done.flag.urgency is FlagUrgency.HIGH
+    assert done.flag.respond_by == START + timedelta(hours=24)
+    await _withdraw(container, clock, world, high)
+    assert (await _view(container, clock, world)).flag.urgency is FlagUrgency.HIGH
+
+
+async def test_all_withdrawn_stays_high_until_a_person_acknowledges(
+    container: Container,
+) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    first = await _risk(container, clock, world, "het gaat echt niet meer")
+    second = await _risk(container, clock, world, "")  # words kept private (a complaint)
+    await _withdraw(container, clock, world, first)
+    clock.advance(timedelta(minutes=1))  # the thread is in time order
+    done = await _withdraw(container, clock, world, second)
+    assert done.flag.urgency is FlagUrgency.HIGH and done.flag.status is FlagStatus.OPEN
+    assert done.flag.respond_by == START + timedelta(hours=24)
+    view = await _view(container, clock, world)
+    assert view.messages[-1].text.startswith(
+        "De deelnemer zegt bij een bericht waarvan de woorden privé blijven"
+    )
+    assert "minstens hoog tot iemand van het team ze bevestigt" in view.messages[-1].text
+
+    clock.advance(timedelta(hours=1))
+    async with container.uow_factory() as uow:
+        acknowledged = await flags.acknowledge(uow, clock, world.staff, done.flag.id)
+        await uow.commit()
+    # After a person's acknowledgement the normal downgrade applies.
+    assert acknowledged.urgency is FlagUrgency.NORMAL
+    assert acknowledged.respond_by == START + timedelta(hours=72)
+    view = await _view(container, clock, world)
+    assert view.flag.urgency is FlagUrgency.NORMAL
+    assert all(r.acknowledged_at == clock.now() for r in view.risks)
+
+    # A new risk message raises it again; withdrawn before anyone saw it: high once more,
+    # though the flag was acknowledged earlier. A reply counts as an acknowledgement.
+    third = await _risk(container, clock, world, "ik wil er niet meer zijn")
+    assert (await _view(container, clock, world)).flag.urgency is FlagUrgency.URGENT
+    done = await _withdraw(container, clock, world, third)
+    assert done.flag.urgency is FlagUrgency.HIGH
+    async with container.uow_factory() as uow:
+        await flags.reply(uow, clock, world.staff, done.flag.id, "Ik bel je straks even.")
+        await uow.commit()
+    assert (await _view(container, clock, world)).flag.urgency is FlagUrgency.NORMAL
+
+
+async def test_withdrawn_after_acknowledgement_goes_to_normal_at_once(
+    container: Container,
+) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    risk = await _risk(container, clock, world, "het gaat echt niet meer")
+    async with container.uow_factory() as uow:
+        await flags.acknowledge(uow, clock, world.staff, risk.flag_id)
+        await uow.commit()
+    clock.advance(timedelta(minutes=1))
+    done = await _withdraw(container, clock, world, risk)
+    assert done.flag.urgency is FlagUrgency.NORMAL
+    assert "Alle berichten zijn ingetrokken. Dringendheid: normaal." in (
+        (await _view(container, clock, world)).messages[-1].text
+    )
+
+
+async def test_old_buttons_and_foreign_taps_lower_nothing(container: Container) -> None:
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    other = await linked_participant(container, clock, user_id=5009)
+    risk = await _risk(container, clock, world, "het gaat echt niet meer")
+    clock.advance(timedelta(minutes=1))
+    async with container.uow_factory() as uow:
+        with pytest.raises(DomainError):
+            await flags.withdraw_risk(uow, clock, other.participant, risk.id)
+        with pytest.raises(DomainError):
+            await flags.withdraw_risk(uow, clock, world.participant, uuid.uuid4())
+        # An old button carries only the flag: a note for the team, once; nothing lowered.
+        for new in (True, False):
+            done = await flags.crisis_was_misunderstood(uow, clock, world.participant, risk.flag_id)
+            assert done.new is new and done.flag.urgency is FlagUrgency.URGENT
+        await uow.commit()
+    view = await _view(container, clock, world)
+    assert view.flag.urgency is FlagUrgency.URGENT
+    assert [m.text for m in view.messages] == ["het gaat echt niet meer", flags.OLD_BUTTON_NOTE]
+    assert all(r.withdrawn_at is None for r in view.risks)
 
 
 async def test_webhooks_are_retried_then_dead_lettered(container: Container) -> None:

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tests.e2e.conftest import (
     Harness,
@@ -23,6 +25,7 @@ from tests.e2e.conftest import (
     wait_button,
 )
 from wzt_bot.bot.notifier import TelegramNotifier
+from wzt_bot.bot.outreach_texts import FlagCb
 from wzt_bot.clock import FrozenClock
 from wzt_bot.domain.models import CheckinStatus, FlagKind, FlagUrgency
 from wzt_bot.domain.ports import FlagFilter
@@ -178,10 +181,121 @@ async def test_crisis_message_mid_dialog_gets_helplines_and_an_urgent_flag(
     await h.wait_text(user, t("Oké, fijn dat je het laat weten."))
 
     async def lowered() -> None:
+        # Its only message withdrawn: high until someone of the team has acknowledged it.
         [flag] = await _flags(h, user)
-        assert flag.kind is FlagKind.CRISIS and flag.urgency is FlagUrgency.NORMAL
+        assert flag.kind is FlagKind.CRISIS and flag.urgency is FlagUrgency.HIGH
 
     await eventually(lowered)
+
+
+def _ok_data(message: dict[str, Any]) -> str:
+    [[button]] = message["reply_markup"]["inline_keyboard"]
+    return str(button["callback_data"])
+
+
+async def test_ik_ben_oke_withdraws_only_its_own_message_until_the_team_acknowledges(
+    harness: Harness,
+) -> None:
+    h, user = harness, 7011
+    t = h.container.i18n.get("nl")
+    ok, thanks = t("Ik ben oké, dit was verkeerd begrepen"), t("Oké, fijn dat je het laat weten.")
+    await onboard(h, user)
+    await h.sandbox.send_text(user, "ik kan echt niet meer")  # mild
+    await wait_button(h, user, ok)
+    await h.sandbox.send_text(user, "ik wil er niet meer zijn")  # explicit
+
+    async def two_answers() -> list[dict[str, Any]]:
+        answers = [m for m in await h.sandbox.bot_messages(user) if ok in buttons(m)]
+        assert len(answers) == 2
+        return answers
+
+    first, second = await eventually(two_answers)
+    assert _ok_data(first) != _ok_data(second)  # each button names its own message
+    assert all(len(_ok_data(m).encode()) <= 64 for m in (first, second))
+
+    async def said_thanks(times: int) -> None:
+        async def check() -> None:
+            texts = [str(m.get("text")) for m in await h.sandbox.bot_messages(user)]
+            assert sum(thanks in x for x in texts) == times
+
+        await eventually(check)
+
+    await h.sandbox.callback(user, int(first["message_id"]), _ok_data(first))
+    await said_thanks(1)
+    app = h.container.build_api(with_webhook=False)
+    auth = {"Authorization": f"Bearer {h.staff.token}"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api.test"
+    ) as api:
+
+        async def thread(urgency: str, notes: int) -> dict[str, Any]:
+            [flag] = await _flags(h, user)
+            detail: dict[str, Any] = (
+                await api.get(f"/api/v1/flags/{flag.id}", headers=auth)
+            ).json()
+            assert detail["urgency"] == urgency
+            assert sum(m["refers_to"] is not None for m in detail["messages"]) == notes
+            return detail
+
+        detail = await eventually(lambda: thread("urgent", 1))  # the explicit one still stands
+        words = {m["text"]: m for m in detail["messages"]}
+        mild, explicit = words["ik kan echt niet meer"], words["ik wil er niet meer zijn"]
+        [note] = [m for m in detail["messages"] if m["refers_to"] is not None]
+        assert note["refers_to"] == mild["id"] and note["author"] == "system"
+        assert note["text"].startswith(
+            "De deelnemer zegt bij dit bericht: ik ben oké, dit was verkeerd begrepen."
+        )
+        assert mild["withdrawn_at"] is not None and explicit["withdrawn_at"] is None
+        assert [r["withdrawn_at"] is not None for r in detail["risks"]] == [True, False]
+        tapped = {m["message_id"]: m for m in await h.sandbox.bot_messages(user)}
+        assert buttons(tapped[first["message_id"]]) == []  # the button went away
+        assert ok in buttons(tapped[second["message_id"]])
+
+        # A double tap under the explicit one: both presses reach the bot, one counts.
+        for _ in range(2):
+            h.fake.inject_callback(user, int(second["message_id"]), _ok_data(second))
+        await said_thanks(2)
+        await callbacks_all_answered(h)
+        await eventually(lambda: thread("high", 2))  # all withdrawn, nobody has seen it yet
+        await said_thanks(2)
+
+        [flag] = await _flags(h, user)
+        acknowledged = await api.post(f"/api/v1/flags/{flag.id}/acknowledge", headers=auth)
+        assert acknowledged.status_code == 200, acknowledged.text
+        assert acknowledged.json()["urgency"] == "normal"
+        await thread("normal", 2)
+
+
+async def test_an_old_ik_ben_oke_button_lowers_nothing(harness: Harness) -> None:
+    """A crisis answer sent before each message had its own button: its tap is told to the
+    team, once, and the urgency stays (which message it stood under is not known)."""
+    h, user = harness, 7012
+    t = h.container.i18n.get("nl")
+    ok, thanks = t("Ik ben oké, dit was verkeerd begrepen"), t("Oké, fijn dat je het laat weten.")
+    await onboard(h, user)
+    await h.sandbox.send_text(user, "ik wil er niet meer zijn")
+    await wait_button(h, user, ok)
+    [flag] = await eventually(lambda: _flags(h, user))
+    old = FlagCb(id=flag.id.hex, a="ok").pack()
+    await h.container.telegram_bot().send_message(
+        user,
+        "(een antwoord van vroeger)",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=ok, callback_data=old)]]
+        ),
+    )
+    [sent] = [m for m in await h.sandbox.bot_messages(user) if m["text"].startswith("(een")]
+    for _ in range(2):  # a double tap
+        h.fake.inject_callback(user, int(sent["message_id"]), old)
+    await h.wait_text(user, thanks)
+    await callbacks_all_answered(h)
+    texts = [str(m.get("text")) for m in await h.sandbox.bot_messages(user)]
+    assert sum(thanks in x for x in texts) == 1
+    async with h.container.uow_factory() as uow:
+        [after] = await uow.flags.open_for(flag.participant_id)
+        notes = [m.text for m in await uow.flags.messages(flag.id)]
+    assert after.urgency is FlagUrgency.URGENT
+    assert notes.count(flags.OLD_BUTTON_NOTE) == 1
 
 
 async def test_figures_of_speech_do_not_fire(harness: Harness) -> None:

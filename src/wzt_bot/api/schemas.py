@@ -123,10 +123,38 @@ class FlagMessageOut(BaseModel):
     machine_translation: bool
     media_kind: str | None = Field(description="voice or photo (a Telegram file)")
     created_at: datetime
+    refers_to: uuid.UUID | None = Field(
+        None,
+        description="For a note: the message it is about (the participant withdrew that risk"
+        " message with 'Ik ben oké, dit was verkeerd begrepen')",
+    )
+    withdrawn_at: datetime | None = Field(
+        None, description="For a risk message: when the participant withdrew it"
+    )
+
+
+class FlagRiskOut(BaseModel):
+    """One risk message of a crisis flag. The flag's urgency is the highest among those not
+    withdrawn; with all withdrawn it stays at least high until a person acknowledges."""
+
+    id: uuid.UUID
+    urgency: FlagUrgency
+    created_at: datetime
+    message_id: uuid.UUID | None = Field(
+        description="Its words in the thread; null when they stay private (a complaint, a survey)"
+    )
+    withdrawn_at: datetime | None
+    note_id: uuid.UUID | None = Field(description="The thread's note of the withdrawal")
+    acknowledged_at: datetime | None = Field(
+        description="A person acknowledged, answered or resolved the flag after this message"
+    )
 
 
 class FlagDetail(FlagOut):
     messages: list[FlagMessageOut]
+    risks: list[FlagRiskOut] = Field(
+        default_factory=list, description="Crisis flags: each risk message, oldest first"
+    )
 
 
 class FlagPage(BaseModel):

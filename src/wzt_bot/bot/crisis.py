@@ -24,7 +24,7 @@ from wzt_bot.bot import crisis_ask
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis_ask import CrisisAskCb
 from wzt_bot.bot.outreach_texts import crisis_keyboard, crisis_text
-from wzt_bot.domain.models import FlagKind, FlagUrgency, Participant
+from wzt_bot.domain.models import FlagUrgency, Participant
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.safety import RiskKind
 from wzt_bot.domain.safety.check import Assessment, CrisisCheck, Verdict
@@ -111,11 +111,10 @@ class CrisisMiddleware(BaseMiddleware):
             language = None
             if ctx.language_tools is not None and not private:
                 language = await ctx.language_tools.detect(text or "")
-            flag = await flags.raise_flag(  # words: the risk message's, or none
+            flag, risk = await flags.raise_crisis(  # words: the risk message's, or none
                 uow,
                 ctx.clock,
                 participant,
-                kind=FlagKind.CRISIS,
                 urgency=FlagUrgency.URGENT,
                 # Words written for a complaint stay with the complaint, and words for an
                 # anonymous survey stay out of reach: the team learns that someone may be at
@@ -131,7 +130,7 @@ class CrisisMiddleware(BaseMiddleware):
             await uow.commit()  # the flag first: it must not depend on the answer's send
             settings = await uow.teams.settings(participant.team_id)
             online = settings.is_online(ctx.clock.now(), ctx.tz)
-            keyboard = crisis_keyboard(t, flag.id.hex)
+            keyboard = crisis_keyboard(t, risk.id.hex)  # withdraws this message only
         await event.answer(
             crisis_text(t, team_online=online, known=participant is not None),
             reply_markup=keyboard,

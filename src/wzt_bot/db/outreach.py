@@ -23,6 +23,7 @@ from wzt_bot.db.repositories import Database, _participant, _Repo
 from wzt_bot.db.tables import (
     CheckinRow,
     FlagMessageRow,
+    FlagRiskRow,
     FlagRow,
     OutboxRow,
     ParticipantRow,
@@ -36,6 +37,7 @@ from wzt_bot.domain.models import (
     Flag,
     FlagKind,
     FlagMessage,
+    FlagRisk,
     FlagStatus,
     FlagUrgency,
     OutboxChannel,
@@ -229,6 +231,70 @@ class SqlFlagRepository(_Encrypted):
             .order_by(FlagRow.created_at)
         )
         return [_flag(r) for r in rows]
+
+    async def add_risk(self, risk: FlagRisk) -> None:
+        self.s.add(
+            FlagRiskRow(
+                id=risk.id,
+                flag_id=risk.flag_id,
+                urgency=risk.urgency.value,
+                created_at=risk.created_at,
+                message_id=risk.message_id,
+                withdrawn_at=risk.withdrawn_at,
+                note_id=risk.note_id,
+                acknowledged_at=risk.acknowledged_at,
+            )
+        )
+        await self.s.flush()
+
+    async def get_risk(self, risk_id: uuid.UUID) -> FlagRisk | None:
+        row = await self.s.get(FlagRiskRow, risk_id, populate_existing=True)
+        return _risk(row) if row else None
+
+    async def risks(self, flag_id: uuid.UUID) -> Sequence[FlagRisk]:
+        rows = await self.s.scalars(
+            select(FlagRiskRow)
+            .where(FlagRiskRow.flag_id == flag_id)
+            .order_by(FlagRiskRow.created_at, FlagRiskRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [_risk(r) for r in rows]
+
+    async def withdraw_risk(self, risk_id: uuid.UUID, at: datetime) -> bool:
+        result = await self.s.execute(
+            update(FlagRiskRow)
+            .where(FlagRiskRow.id == risk_id, FlagRiskRow.withdrawn_at.is_(None))
+            .values(withdrawn_at=at),
+            execution_options=_ORM,
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def note_withdrawal(self, risk_id: uuid.UUID, note_id: uuid.UUID) -> None:
+        await self.s.execute(
+            update(FlagRiskRow).where(FlagRiskRow.id == risk_id).values(note_id=note_id),
+            execution_options=_ORM,
+        )
+
+    async def acknowledge_risks(self, flag_id: uuid.UUID, at: datetime) -> None:
+        await self.s.execute(
+            update(FlagRiskRow)
+            .where(FlagRiskRow.flag_id == flag_id, FlagRiskRow.acknowledged_at.is_(None))
+            .values(acknowledged_at=at),
+            execution_options=_ORM,
+        )
+
+
+def _risk(r: FlagRiskRow) -> FlagRisk:
+    return FlagRisk(
+        id=r.id,
+        flag_id=r.flag_id,
+        urgency=FlagUrgency(r.urgency),
+        created_at=r.created_at,
+        message_id=r.message_id,
+        withdrawn_at=r.withdrawn_at,
+        note_id=r.note_id,
+        acknowledged_at=r.acknowledged_at,
+    )
 
 
 # --- check-ins ---------------------------------------------------------------------------

@@ -215,6 +215,20 @@ class FlagMessageRow(Base):
     key_id: Mapped[str] = mapped_column(String(16))
 
 
+class FlagRiskRow(Base):
+    """One risk message of a crisis flag (see `domain.models.FlagRisk`)."""
+
+    __tablename__ = "flag_risks"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    flag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("flags.id"), index=True)
+    urgency: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    message_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("flag_messages.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    note_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("flag_messages.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class CheckinRow(Base):
     __tablename__ = "checkins"
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

@@ -273,6 +273,22 @@ class FlagMessage:
 
 
 @dataclass(slots=True)
+class FlagRisk:
+    """One risk message of a crisis flag: its own urgency, and whether the participant took it
+    back ("Ik ben oké, dit was verkeerd begrepen" under the answer to it). The button under
+    the answer carries this id, so a tap withdraws exactly this message."""
+
+    id: uuid.UUID
+    flag_id: uuid.UUID
+    urgency: FlagUrgency
+    created_at: datetime
+    message_id: uuid.UUID | None = None  # its words in the thread; None when they are private
+    withdrawn_at: datetime | None = None
+    note_id: uuid.UUID | None = None  # the thread's note of the withdrawal
+    acknowledged_at: datetime | None = None  # a person acknowledged, answered or resolved
+
+
+@dataclass(slots=True)
 class Checkin:
     id: uuid.UUID
     participant_id: uuid.UUID

@@ -21,6 +21,7 @@ from wzt_bot.domain.models import (
     Flag,
     FlagKind,
     FlagMessage,
+    FlagRisk,
     FlagStatus,
     FlagUrgency,
     Invite,
@@ -176,6 +177,21 @@ class FlagRepository(Protocol):
     async def messages(self, flag_id: uuid.UUID) -> Sequence[FlagMessage]: ...
     async def not_notified(self, team_id: uuid.UUID) -> Sequence[Flag]:
         """Flags the team's group chat has not been told about yet."""
+        ...
+
+    async def add_risk(self, risk: FlagRisk) -> None: ...
+    async def get_risk(self, risk_id: uuid.UUID) -> FlagRisk | None: ...
+    async def risks(self, flag_id: uuid.UUID) -> Sequence[FlagRisk]:
+        """The risk messages of a crisis flag, oldest first."""
+        ...
+
+    async def withdraw_risk(self, risk_id: uuid.UUID, at: datetime) -> bool:
+        """Mark it withdrawn unless it is already; False when it was (a second tap)."""
+        ...
+
+    async def note_withdrawal(self, risk_id: uuid.UUID, note_id: uuid.UUID) -> None: ...
+    async def acknowledge_risks(self, flag_id: uuid.UUID, at: datetime) -> None:
+        """A person acknowledged the flag: every risk message in it so far is seen."""
         ...
 
 

@@ -13,6 +13,7 @@ from wzt_bot.api.schemas import (
     FlagMessageOut,
     FlagOut,
     FlagPage,
+    FlagRiskOut,
     Problem,
     ReplyIn,
     ReplyOut,
@@ -79,10 +80,14 @@ async def list_flags(
 
 @router.get("/{flag_id}", response_model=FlagDetail, responses={**AUTH, **NOT_FOUND})
 async def get_flag(flag_id: uuid.UUID, ctx: Ctx, staff: CurrentStaff) -> FlagDetail:
-    """One flag with its thread (the participant's words, replies, system notes)."""
+    """One flag with its thread (the participant's words, replies, system notes). For a
+    crisis flag also each risk message: a note with `refers_to` says the participant withdrew
+    that message ("Ik ben oké, dit was verkeerd begrepen")."""
     async with ctx.uow_factory() as uow:
         view = await svc.view_flag(uow, ctx.clock, staff, flag_id)
         await uow.commit()
+    withdrawn = {r.message_id: r.withdrawn_at for r in view.risks if r.message_id}
+    refers_to = {r.note_id: r.message_id for r in view.risks if r.note_id}
     return FlagDetail(
         **flag_out(view.flag).model_dump(),
         messages=[
@@ -96,8 +101,22 @@ async def get_flag(flag_id: uuid.UUID, ctx: Ctx, staff: CurrentStaff) -> FlagDet
                 machine_translation=m.translation is not None,
                 media_kind=m.media_kind,
                 created_at=m.created_at,
+                refers_to=refers_to.get(m.id),
+                withdrawn_at=withdrawn.get(m.id),
             )
             for m in view.messages
+        ],
+        risks=[
+            FlagRiskOut(
+                id=r.id,
+                urgency=r.urgency,
+                created_at=r.created_at,
+                message_id=r.message_id,
+                withdrawn_at=r.withdrawn_at,
+                note_id=r.note_id,
+                acknowledged_at=r.acknowledged_at,
+            )
+            for r in view.risks
         ],
     )
 

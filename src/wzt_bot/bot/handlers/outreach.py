@@ -24,6 +24,7 @@ from wzt_bot.bot.outreach_texts import (
     CheckinCb,
     CheckinSettingsCb,
     FlagCb,
+    RiskCb,
     checkin_keyboard,
     checkin_text,
     contact_requested_text,
@@ -158,10 +159,11 @@ async def on_flag_tap(
             await callback.message.answer(no_code_text(t))
         return
     try:
-        if callback_data.a == "ok":
-            await flags.crisis_was_misunderstood(uow, ctx.clock, participant, flag_id)
-            text = misunderstood_text(t)
-        elif callback_data.a in ("y", "n"):
+        if callback_data.a == "ok":  # an old button, from before RiskCb: nothing is lowered
+            done = await flags.crisis_was_misunderstood(uow, ctx.clock, participant, flag_id)
+            await _misunderstood(callback.message, t, new=done.new)
+            return
+        if callback_data.a in ("y", "n"):
             helped = callback_data.a == "y"
             await flags.participant_feedback(uow, ctx.clock, participant, flag_id, helped=helped)
             text = (
@@ -180,6 +182,38 @@ async def on_flag_tap(
     with contextlib.suppress(TelegramBadRequest):
         await callback.message.edit_reply_markup(reply_markup=None)
     await callback.message.answer(text, reply_markup=main_menu(t))
+
+
+async def on_risk_tap(
+    callback: CallbackQuery,
+    callback_data: RiskCb,
+    participant: Participant | None,
+    uow: UnitOfWork,
+    ctx: BotContext,
+    t: Translator,
+) -> None:
+    """ "Ik ben oké, dit was verkeerd begrepen": withdraws the one message it stands under."""
+    await callback.answer()
+    risk_id = _uuid(callback_data.id)
+    if participant is None or risk_id is None or not isinstance(callback.message, Message):
+        if participant is None and isinstance(callback.message, Message):
+            await callback.message.answer(no_code_text(t))
+        return
+    try:
+        done = await flags.withdraw_risk(uow, ctx.clock, participant, risk_id)
+    except DomainError:
+        await _stale(callback, t)
+        return
+    await _misunderstood(callback.message, t, new=done.new)
+
+
+async def _misunderstood(message: Message, t: Translator, *, new: bool) -> None:
+    """The answer stays honest whatever the flag's urgency now: the team still sees the
+    message. A second tap on the same button (new=False) sends nothing new."""
+    with contextlib.suppress(TelegramBadRequest):
+        await message.edit_reply_markup(reply_markup=None)
+    if new:
+        await message.answer(misunderstood_text(t), reply_markup=main_menu(t))
 
 
 async def on_settings(callback: CallbackQuery, dialog_manager: DialogManager) -> None:
@@ -227,6 +261,7 @@ def build_router() -> Router:
     router.callback_query.filter(F.message.chat.type == "private")
     router.callback_query.register(on_checkin_tap, CheckinCb.filter())
     router.callback_query.register(on_flag_tap, FlagCb.filter())
+    router.callback_query.register(on_risk_tap, RiskCb.filter())
     router.callback_query.register(on_settings, CheckinSettingsCb.filter())
     router.callback_query.register(on_survey_tap, SurveyCb.filter())
     return router

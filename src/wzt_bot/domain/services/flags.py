@@ -1,7 +1,10 @@
 """Flags: something a human in the team should look at. Raised, routed, answered, resolved.
 
-A flag is never deleted. A crisis flag the participant calls a misunderstanding is lowered
-in urgency, with that message in its thread, and stays for the team to see.
+A flag is never deleted. Each risk message of a crisis flag keeps its own urgency; "Ik ben
+oké, dit was verkeerd begrepen" under the answer to one withdraws only that message, with a
+note in the thread. The flag's urgency is the highest among the messages not withdrawn; with
+every message withdrawn it stays high until a person has acknowledged it (acknowledge, reply
+or resolve), then normal. The flag stays for the team to see.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
@@ -16,6 +20,7 @@ from wzt_bot.domain.models import (
     Flag,
     FlagKind,
     FlagMessage,
+    FlagRisk,
     FlagStatus,
     FlagUrgency,
     Participant,
@@ -94,6 +99,59 @@ async def raise_flag(
     author: Author = Author.PARTICIPANT,
     prefer: uuid.UUID | None = None,
 ) -> Flag:
+    flag, _ = await _raise(
+        uow,
+        clock,
+        participant,
+        kind=kind,
+        urgency=urgency,
+        source=source,
+        topic=topic,
+        words=words,
+        author=author,
+        prefer=prefer,
+    )
+    return flag
+
+
+async def raise_crisis(
+    uow: UnitOfWork,
+    clock: Clock,
+    participant: Participant,
+    *,
+    urgency: FlagUrgency,
+    source: str,
+    words: Words | None = None,
+) -> tuple[Flag, FlagRisk]:
+    """A risk message: the crisis flag (one open per participant) and this message's own
+    record, whose id the button "Ik ben oké, dit was verkeerd begrepen" carries."""
+    flag, message = await _raise(
+        uow, clock, participant, kind=FlagKind.CRISIS, urgency=urgency, source=source, words=words
+    )
+    risk = FlagRisk(
+        id=new_id(),
+        flag_id=flag.id,
+        urgency=urgency,
+        created_at=clock.now(),
+        message_id=message.id if message is not None else None,
+    )
+    await uow.flags.add_risk(risk)
+    return flag, risk
+
+
+async def _raise(
+    uow: UnitOfWork,
+    clock: Clock,
+    participant: Participant,
+    *,
+    kind: FlagKind,
+    urgency: FlagUrgency,
+    source: str,
+    topic: Topic | None = None,
+    words: Words | None = None,
+    author: Author = Author.PARTICIPANT,
+    prefer: uuid.UUID | None = None,
+) -> tuple[Flag, FlagMessage | None]:
     now = clock.now()
     words = words or Words()
     existing = None
@@ -125,8 +183,9 @@ async def raise_flag(
             updated_at=now,
         )
         await uow.flags.add(flag)
+    message = None
     if words:
-        await _add_message(uow, clock, flag, author, str(participant.id), words)
+        message = await _add_message(uow, clock, flag, author, str(participant.id), words)
     await audit.record(  # the participant, or the system on their behalf
         uow,
         clock,
@@ -145,7 +204,7 @@ async def raise_flag(
         event="flag.updated" if existing is not None else "flag.created",
         body=outbox.flag_body(flag) | {"message": _message_body(words)},
     )
-    return flag
+    return flag, message
 
 
 def _rank(urgency: FlagUrgency) -> int:
@@ -194,28 +253,123 @@ async def own_flag(uow: UnitOfWork, participant: Participant, flag_id: uuid.UUID
     return flag
 
 
-async def crisis_was_misunderstood(
-    uow: UnitOfWork, clock: Clock, participant: Participant, flag_id: uuid.UUID
-) -> Flag:
-    """ "Ik ben oké, dit was verkeerd begrepen": lower the urgency, never delete the flag."""
-    flag = await own_flag(uow, participant, flag_id)
+#: The note an old button (from before each message had its own) leaves in the thread.
+OLD_BUTTON_NOTE = (
+    "De deelnemer zegt: ik ben oké, dit was verkeerd begrepen. Dat was een oudere knop: bij"
+    " welk bericht is niet bekend, dus de dringendheid blijft."
+)
+QUOTE = 120
+_URGENCY_NL = {
+    FlagUrgency.URGENT: "dringend",
+    FlagUrgency.HIGH: "hoog",
+    FlagUrgency.NORMAL: "normaal",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    flag: Flag
+    new: bool  # False: nothing changed (a second tap on the same button)
+
+
+def crisis_urgency(risks: Sequence[FlagRisk]) -> FlagUrgency | None:
+    """The urgency a crisis flag's risk messages call for: the highest among those not
+    withdrawn; with every one withdrawn, high until a person has acknowledged them all (a
+    message after the acknowledgement is not seen yet), then normal. None: no messages known."""
+    if not risks:
+        return None
+    standing = [r.urgency for r in risks if r.withdrawn_at is None]
+    if standing:
+        return min(standing, key=_rank)
+    if any(r.acknowledged_at is None for r in risks):
+        return FlagUrgency.HIGH
+    return FlagUrgency.NORMAL
+
+
+async def _settle(uow: UnitOfWork, flag: Flag, risks: Sequence[FlagRisk]) -> bool:
+    """Lower a crisis flag to what its messages call for (never raise it: a new message
+    raises it when it comes). True when the urgency changed."""
+    target = crisis_urgency(risks)
+    if target is None or _rank(target) <= _rank(flag.urgency):
+        return False
+    flag.urgency = target
+    settings = await uow.teams.settings(flag.team_id)
+    latest = max((r.created_at for r in risks), default=flag.created_at)
+    flag.respond_by = settings.respond_by(latest, target)
+    return True
+
+
+async def withdraw_risk(
+    uow: UnitOfWork, clock: Clock, participant: Participant, risk_id: uuid.UUID
+) -> Withdrawal:
+    """ "Ik ben oké, dit was verkeerd begrepen" under the answer to one risk message: that
+    message is withdrawn (a note in the thread says so), the flag's urgency follows the
+    messages still standing. Never deleted; a second tap changes nothing."""
+    risk = await uow.flags.get_risk(risk_id)
+    if risk is None:
+        raise DomainError(ErrorCode.NOT_FOUND, entity="flag")
+    flag = await own_flag(uow, participant, risk.flag_id)
     now = clock.now()
-    if flag.urgency is FlagUrgency.URGENT:
-        flag.urgency = FlagUrgency.NORMAL
-        settings = await uow.teams.settings(flag.team_id)
-        flag.respond_by = settings.respond_by(flag.created_at, FlagUrgency.NORMAL)
+    if risk.withdrawn_at is not None or not await uow.flags.withdraw_risk(risk.id, now):
+        return Withdrawal(flag, new=False)
+    risks = await uow.flags.risks(flag.id)
+    await _settle(uow, flag, risks)
     flag.updated_at = now
     await uow.flags.update(flag)
-    await _add_message(
+    note = await _add_message(
         uow,
         clock,
         flag,
         Author.SYSTEM,
         "participant",
-        Words(text="De deelnemer zegt: ik ben oké, dit was verkeerd begrepen."),
+        Words(text=await _withdrawal_note(uow, flag, risk, risks)),
     )
+    await uow.flags.note_withdrawal(risk.id, note.id)
+    await audit.by_participant(uow, clock, participant.id, "flag.crisis.withdrawn")
+    return Withdrawal(flag, new=True)
+
+
+async def _withdrawal_note(
+    uow: UnitOfWork, flag: Flag, risk: FlagRisk, risks: Sequence[FlagRisk]
+) -> str:
+    said = "ik ben oké, dit was verkeerd begrepen."
+    words = None
+    if risk.message_id is not None:
+        words = next(
+            (m.text for m in await uow.flags.messages(flag.id) if m.id == risk.message_id), None
+        )
+    if words:
+        quote = words if len(words) <= QUOTE else words[: QUOTE - 1] + "…"
+        lines = [f"De deelnemer zegt bij dit bericht: {said}", f"» {quote}"]
+    else:
+        lines = [f"De deelnemer zegt bij een bericht waarvan de woorden privé blijven: {said}"]
+    if any(r.withdrawn_at is None for r in risks):
+        lines.append(
+            f"De andere berichten blijven staan. Dringendheid: {_URGENCY_NL[flag.urgency]}."
+        )
+    elif flag.urgency is FlagUrgency.NORMAL:
+        lines.append("Alle berichten zijn ingetrokken. Dringendheid: normaal.")
+    else:
+        lines.append(
+            "Alle berichten zijn ingetrokken. De melding blijft minstens hoog tot iemand van"
+            " het team ze bevestigt."
+        )
+    return "\n".join(lines)
+
+
+async def crisis_was_misunderstood(
+    uow: UnitOfWork, clock: Clock, participant: Participant, flag_id: uuid.UUID
+) -> Withdrawal:
+    """The same tap on an old button, which carries only the flag: which message it stood
+    under is not known, so nothing is lowered. The team reads it in the thread, once."""
+    flag = await own_flag(uow, participant, flag_id)
+    if any(m.text == OLD_BUTTON_NOTE for m in await uow.flags.messages(flag.id)):
+        return Withdrawal(flag, new=False)
+    flag.updated_at = clock.now()
+    await uow.flags.update(flag)
+    await _add_message(uow, clock, flag, Author.SYSTEM, "participant", Words(text=OLD_BUTTON_NOTE))
     await audit.by_participant(uow, clock, participant.id, "flag.crisis.misunderstood")
-    return flag
+    return Withdrawal(flag, new=True)
 
 
 async def participant_feedback(
@@ -235,6 +389,7 @@ async def participant_feedback(
 class FlagView:
     flag: Flag
     messages: Sequence[FlagMessage]
+    risks: Sequence[FlagRisk] = ()  # a crisis flag's risk messages (withdrawn or not)
 
 
 async def _visible_flag(uow: UnitOfWork, staff: Staff, flag_id: uuid.UUID) -> Flag:
@@ -279,7 +434,8 @@ async def search_flags(
 async def view_flag(uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID) -> FlagView:
     flag = await _visible_flag(uow, staff, flag_id)
     await audit.by_staff(uow, clock, staff.id, "flag.read", flag.participant_id)
-    return FlagView(flag=flag, messages=await uow.flags.messages(flag.id))
+    risks = await uow.flags.risks(flag.id) if flag.kind is FlagKind.CRISIS else ()
+    return FlagView(flag=flag, messages=await uow.flags.messages(flag.id), risks=risks)
 
 
 async def media_of(
@@ -294,14 +450,28 @@ async def media_of(
     return message.media_ref
 
 
+async def _seen_by_person(uow: UnitOfWork, flag: Flag, now: datetime) -> bool:
+    """A person acknowledged, answered or resolved the flag: for a crisis flag every risk
+    message so far counts as acknowledged, so one whose messages were all withdrawn may now
+    go down to normal. Also on an acknowledged flag: a message after that is seen now.
+    True when the urgency changed (the caller saves the flag)."""
+    if flag.kind is not FlagKind.CRISIS:
+        return False
+    await uow.flags.acknowledge_risks(flag.id, now)
+    return await _settle(uow, flag, await uow.flags.risks(flag.id))
+
+
 async def acknowledge(uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID) -> Flag:
     flag = await _visible_flag(uow, staff, flag_id)
     now = clock.now()
+    changed = await _seen_by_person(uow, flag, now)
     if flag.status is FlagStatus.OPEN:
         flag.status = FlagStatus.ACKNOWLEDGED
         flag.acknowledged_at = now
         if flag.assignee_id is None:
             flag.assignee_id = staff.id
+        changed = True
+    if changed:
         flag.updated_at = now
         await uow.flags.update(flag)
     await audit.by_staff(uow, clock, staff.id, "flag.acknowledge", flag.participant_id)
@@ -331,6 +501,7 @@ async def reply(
     message = await _add_message(
         uow, clock, flag, Author.STAFF, str(staff.id), Words(text=text, translation=translation)
     )
+    await _seen_by_person(uow, flag, clock.now())
     if flag.status is FlagStatus.OPEN:
         flag.status = FlagStatus.ACKNOWLEDGED
         flag.acknowledged_at = clock.now()
@@ -361,6 +532,7 @@ async def resolve(
     flag = await _visible_flag(uow, staff, flag_id)
     now = clock.now()
     if flag.status is not FlagStatus.RESOLVED:
+        await _seen_by_person(uow, flag, now)
         flag.status = FlagStatus.RESOLVED
         flag.resolved_at = now
         flag.acknowledged_at = flag.acknowledged_at or now
