@@ -161,6 +161,12 @@ def test_lines_are_grouped_by_the_language_they_speak() -> None:
     assert all(line.kind is not HelplineKind.EMERGENCY for line in shown)
 
 
+def test_every_language_of_a_line_can_be_named() -> None:
+    for line in HELPLINES:
+        if line.kind is not HelplineKind.EMERGENCY:
+            assert line.languages[0] in SPEAKS, line.key
+
+
 def test_a_new_line_in_the_participants_language_is_shown_first() -> None:
     arabic = dataclasses.replace(
         HULPLIJN_1712, key="ar", label="Zelfmoordlijn", phone="0800 11 222", languages=("ar",)
