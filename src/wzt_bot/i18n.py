@@ -22,9 +22,21 @@ from wzt_bot.domain.models import SUPPORTED_LOCALES
 
 DOMAIN = "messages"
 RTL_LOCALES = frozenset({"ar"})
-# Phone numbers and other digit runs ("0800 240 50", "112", "+32 2 ...").
-_NUMBER_RUN = re.compile(r"\+?\d[\d .\-/]*\d|\d")
 LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate … pop directional isolate
+# Left alone, as written: a run already isolated, a URL, an e-mail address, a domain name
+# ("zelfmoord1813.be"). Marks inside them would break the link and copy-paste.
+_KEEP = (
+    rf"{LRI}[^{PDI}]*{PDI}"
+    r"|(?:https?://|www\.)\S+"
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w.-])(?:[\w-]+\.)+[A-Za-z]{2,}\b(?:/\S*)?"
+)
+# A whole run of digits and what joins them, isolated as one unit: a phone number ("0800 240
+# 50", "+32 2 ..."), a date ("07/12/2026"), a time ("20:00"), a code. Not digits inside a
+# Latin word ("P-1A2B3C", "4de"): those stay as they are.
+_LATIN = r"0-9A-Za-z\u00c0-\u024f_"
+_RUN = rf"(?<![{_LATIN}])\+?\d+(?:[ .:/-]\d+)*(?![{_LATIN}])"
+_ISOLATE = re.compile(rf"(?P<keep>{_KEEP})|(?P<run>{_RUN})")
 
 
 def default_locales_dir() -> Path:
@@ -32,8 +44,16 @@ def default_locales_dir() -> Path:
 
 
 def isolate_numbers(text: str) -> str:
-    """Keep numbers left-to-right inside right-to-left text (Unicode bidi isolates)."""
-    return _NUMBER_RUN.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", text)
+    """Keep numbers left-to-right inside right-to-left text (Unicode bidi isolates).
+
+    Each whole run (phone number, date, time, code) is one isolate; URLs, domain names,
+    e-mail addresses, words and runs already isolated get no marks inside. Idempotent."""
+    return _ISOLATE.sub(_isolate, text)
+
+
+def _isolate(match: re.Match[str]) -> str:
+    run = match.group("run")
+    return match.group(0) if run is None else f"{LRI}{run}{PDI}"
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"

@@ -28,10 +28,12 @@ from wzt_bot.bot.notifier import TelegramNotifier
 from wzt_bot.bot.outreach_texts import FlagCb
 from wzt_bot.clock import FrozenClock
 from wzt_bot.domain.models import CheckinStatus, FlagKind, FlagUrgency
+from wzt_bot.domain.policies.team import TeamSettings
 from wzt_bot.domain.ports import FlagFilter
 from wzt_bot.domain.services import flags
 from wzt_bot.domain.services.delivery import Sender
 from wzt_bot.domain.services.onboarding import participant_for_user
+from wzt_bot.i18n import LRI, PDI
 from wzt_bot.scheduler.jobs import outreach_tick
 
 BRU = ZoneInfo("Europe/Brussels")
@@ -509,3 +511,47 @@ async def test_the_participant_chooses_when_and_how_often(harness: Harness) -> N
 
     await eventually(stopped)
     await callbacks_all_answered(h)
+
+
+async def _set_team(h: Harness, settings: TeamSettings) -> None:
+    async with h.container.uow_factory() as uow:
+        await uow.teams.save_settings(h.team_id, settings)
+        await uow.commit()
+
+
+async def test_crisis_answer_is_honest_about_when_the_team_sees_it(harness: Harness) -> None:
+    """No Telegram group, no webhook, no one signed in: no "meteen een dringend bericht",
+    but when the team will see it. With the team's group linked, the urgent message is true."""
+    h, user = harness, 7010
+    t = h.container.i18n.get("nl")
+    await onboard(h, user)
+    # The office is open only on tomorrow's weekday: the team opens tomorrow at 9:00.
+    tomorrow = (datetime.now(h.container.settings.tz) + timedelta(days=1)).weekday()
+    await _set_team(h, TeamSettings(office_days=frozenset({tomorrow})))
+    await h.sandbox.send_text(user, "ik wil er nie meer zijn")
+    await h.wait_text(user, t("Ik heb je bericht als dringend klaargezet voor je team."))
+    text = await h.last_bot_text(user)
+    assert t("Je team ziet je bericht morgen vanaf {time}.", time="9:00") in text
+    assert t("Ik heb je team meteen een dringend bericht gestuurd.") not in text
+    assert "bel 1712, op werkdagen van 9:00 tot 17:00." in text
+    assert "• Zelfmoordlijn: bel 1813, dag en nacht. Gratis en anoniem." in text
+
+    await _set_team(h, TeamSettings(office_days=frozenset({tomorrow}), notify_chat_id=-100777))
+    await h.sandbox.send_text(user, "ik wil er nie meer zijn")
+    await h.wait_text(user, t("Ik heb je team meteen een dringend bericht gestuurd."))
+    text = await h.last_bot_text(user)
+    assert t("Ik heb je bericht als dringend klaargezet voor je team.") not in text
+
+
+async def test_arabic_crisis_answer_keeps_links_and_times_intact(harness: Harness) -> None:
+    h, user = harness, 7011
+    t = h.container.i18n.get("ar")
+    await onboard(h, user, lang="ar")
+    await h.sandbox.send_text(user, "ik wil er nie meer zijn")
+    await h.wait_text(user, t("Dank je dat je dit vertelt. Je staat er niet alleen voor."))
+    text = await h.last_bot_text(user)
+    assert " zelfmoord1813.be." in text and " 1712.be." in text
+    assert f"{LRI}9:00{PDI}" in text and f"{LRI}17:00{PDI}" in text
+    assert f"{LRI}0800 32 123{PDI}" in text and f"{LRI}1813{PDI}" in text
+    assert t("Deze hulplijnen spreken Nederlands:") in text
+    assert t("Deze hulplijnen spreken Frans:") in text

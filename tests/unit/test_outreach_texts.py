@@ -11,6 +11,7 @@ from wzt_bot.bot.notifier import render
 from wzt_bot.bot.outreach_texts import CHECKIN_WORDINGS, crisis_text
 from wzt_bot.domain.errors import RejectedError
 from wzt_bot.domain.models import SUPPORTED_LOCALES, OutboxChannel, OutboxMessage
+from wzt_bot.domain.policies.team import TeamReach
 from wzt_bot.i18n import LRI, I18n
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -75,9 +76,10 @@ def test_team_notice_and_unknown_kind() -> None:
 def test_crisis_answer_has_every_helpline(locale: str) -> None:
     t = I18N.get(locale)
     for online in (True, False):
-        text = crisis_text(t, team_online=online, known=True).replace(LRI, "")
+        team = TeamReach(channel=True, online=online)
+        text = crisis_text(t, team=team).replace(LRI, "")
         for number in ("1813", "106", "1712", "112"):
             assert number in text, (locale, number)
-    french = crisis_text(I18N.get("fr"), team_online=False, known=False)
+    french = crisis_text(I18N.get("fr"), team=None)
     assert "107" in french and "0800 32 123" in french
-    assert "107" not in crisis_text(I18N.get("nl"), team_online=False, known=False)
+    assert "107" not in crisis_text(I18N.get("nl"), team=None)

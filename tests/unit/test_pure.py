@@ -15,7 +15,7 @@ from wzt_bot.crypto import Keyring, UnknownKeyError
 from wzt_bot.domain.models import Invite
 from wzt_bot.domain.security import hash_secret, new_api_token, new_invite_code
 from wzt_bot.domain.services.onboarding import pick_locale
-from wzt_bot.i18n import LRI, PDI, isolate_numbers
+from wzt_bot.i18n import LRI, PDI, I18n, isolate_numbers
 
 GOOD_KEY = "Zq3-vN8_pW2rT6yU1iO5aS9dF4gH7jK0lX"
 
@@ -76,6 +76,45 @@ def test_numbers_are_isolated_for_rtl() -> None:
     text = isolate_numbers("اتصل بـ 112 أو 0800 240 50")
     assert f"{LRI}112{PDI}" in text
     assert f"{LRI}0800 240 50{PDI}" in text
+
+
+@pytest.mark.parametrize(
+    ("written", "isolated"),
+    [
+        # Whole runs: a phone number, a time, a date, a time span, a code, a number glued to
+        # an Arabic prefix.
+        ("اتصل بـ 112 أو 0800 240 50", f"اتصل بـ {LRI}112{PDI} أو {LRI}0800 240 50{PDI}"),
+        ("قبل الساعة 20:00", f"قبل الساعة {LRI}20:00{PDI}"),
+        ("في 07/12/2026 الساعة 9:30", f"في {LRI}07/12/2026{PDI} الساعة {LRI}9:30{PDI}"),
+        ("من 09:00-17:00", f"من {LRI}09:00-17:00{PDI}"),
+        ("الرمز 4821 اليوم", f"الرمز {LRI}4821{PDI} اليوم"),
+        ("بـ1813", f"بـ{LRI}1813{PDI}"),
+        ("+32 2 553 11 11", f"{LRI}+32 2 553 11 11{PDI}"),
+        ("اتصل بالرقم 106.", f"اتصل بالرقم {LRI}106{PDI}."),
+        # Never inside a link, a domain name, an e-mail address or a word.
+        ("على zelfmoord1813.be", "على zelfmoord1813.be"),
+        ("على 1712.be.", "على 1712.be."),
+        ("https://www.vdab.be/klachten?id=123", "https://www.vdab.be/klachten?id=123"),
+        ("www.1712.be/chat", "www.1712.be/chat"),
+        ("info2@team3.be", "info2@team3.be"),
+        ("P-1A2B3C", "P-1A2B3C"),
+        ("de 4de week", "de 4de week"),
+    ],
+)
+def test_isolate_whole_runs_never_links_or_words(written: str, isolated: str) -> None:
+    assert isolate_numbers(written) == isolated
+    assert isolate_numbers(isolated) == isolated  # idempotent: no marks inside marks
+
+
+def test_arabic_translator_keeps_links_and_times_whole() -> None:
+    t = I18n().get("ar")
+    text = t("Chatten kan ook op {web}.", web="zelfmoord1813.be")
+    assert "zelfmoord1813.be" in text and LRI not in text
+    hours = t("op werkdagen van {start} tot {end}", start="9:00", end="17:00")
+    assert f"{LRI}9:00{PDI}" in hours and f"{LRI}17:00{PDI}" in hours
+    # Nested translations (a translated part inside a translated sentence) isolate once.
+    line = t("In gevaar? Bel meteen {phone}, {hours}.", phone="112", hours=hours)
+    assert f"{LRI}{LRI}" not in line and line.count(LRI) == 3 == line.count(PDI)
 
 
 def test_settings_refuse_placeholder_secrets() -> None:

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 
-from wzt_bot.domain.ports import Clock, LanguageTools, UnitOfWorkFactory
+from wzt_bot.domain.ports import Clock, LanguageTools, StaffPresence, UnitOfWorkFactory
 from wzt_bot.domain.safety.check import CrisisCheck
 from wzt_bot.i18n import I18n
 
@@ -44,4 +44,6 @@ class BotContext:
     tz: tzinfo = UTC
     language_tools: LanguageTools | None = None
     crisis: CrisisCheck | None = None
+    #: Who of a team is signed in to the web workspace (a later issue); None: no one can be.
+    presence: StaffPresence | None = None
     stranger_replies: ReplyThrottle = field(default_factory=ReplyThrottle)

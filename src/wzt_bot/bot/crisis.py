@@ -1,7 +1,8 @@
 """The crisis safety layer: before every other handler, on every free text, in any state.
 
-A risk message gets, at once, a short warm answer with the helplines and an honest word on
-whether the team is online; the team gets an urgent flag with the message, whatever the
+A risk message gets, at once, a short warm answer with the helplines (policies/helplines.py)
+and an honest word on the team: an urgent message "at once" only when a channel to them
+exists, else when they will see it; the team gets an urgent flag with the message, whatever the
 consent settings. The flag is committed before the answer goes out, so it survives a failed
 send. Nothing of the message is written to the logs.
 """
@@ -28,7 +29,7 @@ from wzt_bot.domain.models import FlagUrgency, Participant
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.safety import RiskKind
 from wzt_bot.domain.safety.check import Assessment, CrisisCheck, Verdict
-from wzt_bot.domain.services import flags
+from wzt_bot.domain.services import flags, teams
 from wzt_bot.i18n import Translator
 
 log = structlog.get_logger(__name__)
@@ -105,7 +106,7 @@ class CrisisMiddleware(BaseMiddleware):
             known=participant is not None,
         )
         keyboard = None
-        online = False
+        reach = None
         private = await words_are_private(data, ctx.clock.now().timestamp())
         if participant is not None:
             language = None
@@ -129,10 +130,12 @@ class CrisisMiddleware(BaseMiddleware):
             )
             await uow.commit()  # the flag first: it must not depend on the answer's send
             settings = await uow.teams.settings(participant.team_id)
-            online = settings.is_online(ctx.clock.now(), ctx.tz)
+            reach = await teams.reach(
+                uow, participant.team_id, settings, ctx.clock.now(), ctx.tz, ctx.presence
+            )
             keyboard = crisis_keyboard(t, risk.id.hex)  # withdraws this message only
         await event.answer(
-            crisis_text(t, team_online=online, known=participant is not None),
+            crisis_text(t, team=reach, now=ctx.clock.now().astimezone(ctx.tz)),
             reply_markup=keyboard,
         )
         if private and handler is not None:

@@ -5,11 +5,23 @@ Every msgid is plain Dutch (B1): short sentences, one question per message.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from wzt_bot.bot.texts import EMERGENCY
 from wzt_bot.domain.models import StaffFunction, Topic
+from wzt_bot.domain.policies.helplines import (
+    EVERY_DAY,
+    HELPLINES,
+    Helpline,
+    Hours,
+    emergency_line,
+    talk_lines,
+)
+from wzt_bot.domain.policies.team import TeamReach
 from wzt_bot.i18n import N_, Translator
 
 #: At least five ways to ask, so a check-in never feels mechanical.
@@ -192,34 +204,140 @@ def helped_keyboard(t: Translator, flag_hex: str) -> InlineKeyboardMarkup:
     )
 
 
-def crisis_text(t: Translator, *, team_online: bool, known: bool) -> str:
-    """The answer to a risk message: warm, short, the helplines first, honest about the team."""
+#: The header over lines that speak another language than the participant's.
+SPEAKS: dict[str, str] = {
+    "nl": N_("Deze hulplijnen spreken Nederlands:"),
+    "fr": N_("Deze hulplijnen spreken Frans:"),
+}
+#: Lowercase day names, inside a sentence ("op maandag").
+DAY_NAMES: tuple[str, ...] = (
+    N_("maandag"),
+    N_("dinsdag"),
+    N_("woensdag"),
+    N_("donderdag"),
+    N_("vrijdag"),
+    N_("zaterdag"),
+    N_("zondag"),
+)
+
+
+def clock_time(value: time) -> str:
+    return f"{value.hour}:{value.minute:02d}"
+
+
+def hours_text(t: Translator, hours: Hours) -> str:
+    """When a line answers, from its data only: "dag en nacht" is said only when it is."""
+    if hours.day_and_night:
+        return t("dag en nacht")
+    if hours.start is None or hours.end is None:
+        return t("op werkdagen") if hours.working_days else t("op vaste dagen")
+    times = {"start": clock_time(hours.start), "end": clock_time(hours.end)}
+    if hours.working_days:
+        return t("op werkdagen van {start} tot {end}", **times)
+    if hours.days == EVERY_DAY:
+        return t("elke dag van {start} tot {end}", **times)
+    return t("op vaste dagen van {start} tot {end}", **times)
+
+
+def helpline_text(t: Translator, line: Helpline) -> str:
+    """One line: its name, its number and hours, free/anonymous as its data say, its chat."""
     parts = [
-        t("Dank je dat je dit vertelt. Je staat er niet alleen voor."),
-        "\n".join(
-            (
-                t("Praat nu met iemand. Dat kan dag en nacht, gratis en anoniem:"),
-                t("• Zelfmoordlijn: bel 1813 of chat op zelfmoord1813.be"),
-                t("• Tele-Onthaal: bel 106"),
-                t("• Geweld of misbruik: bel 1712"),
-                t("• In gevaar? Bel meteen 112."),
-            )
-        ),
-    ]
-    if t.locale == "fr":  # the French-speaking services answer in French
-        parts.append(
-            t("In het Frans: Télé-Accueil 107, Centre de Prévention du Suicide 0800 32 123.")
+        t(
+            "• {name}: bel {phone}, {hours}.",
+            name=t(line.label),
+            phone=line.phone,
+            hours=hours_text(t, line.hours),
         )
-    if known:
-        parts.append(
+    ]
+    if line.free and line.anonymous:
+        parts.append(t("Gratis en anoniem."))
+    elif line.free:
+        parts.append(t("Gratis."))
+    if line.chat and line.web:
+        parts.append(t("Chatten kan ook op {web}.", web=line.web))
+    return " ".join(parts)
+
+
+def team_text(t: Translator, team: TeamReach, today: date | None = None) -> str:
+    """Honest about the team: "meteen een dringend bericht" only when a channel exists;
+    otherwise when they will see it (their office hours)."""
+    if team.channel:
+        return (
             t("Ik heb je team meteen een dringend bericht gestuurd.")
             + " "
             + (
                 t("Je team is nu online en neemt zo snel mogelijk contact op.")
-                if team_online
+                if team.online
                 else t("Je team is nu niet online. Bel dus zeker een van de nummers hierboven.")
             )
         )
+    parts = [t("Ik heb je bericht als dringend klaargezet voor je team.")]
+    if team.online and team.closes is not None:
+        parts.append(
+            t(
+                "Je team werkt vandaag tot {time}. Ze zien je bericht zodra ze hun berichten"
+                " lezen.",
+                time=clock_time(team.closes),
+            )
+        )
+    elif team.opens is not None:
+        parts.append(when_team_sees_it(t, team.opens, today))
+    else:
+        parts.append(t("Ik weet niet wanneer je team je bericht ziet."))
+    parts.append(t("Wacht daar niet op. Bel een van de nummers hierboven."))
+    return " ".join(parts)
+
+
+def when_team_sees_it(t: Translator, opens: datetime, today: date | None = None) -> str:
+    """ "Je team ziet je bericht morgen vanaf 9:00." `opens` is in local time."""
+    today = today or datetime.now(opens.tzinfo).date()
+    at = clock_time(opens.time())
+    if opens.date() <= today:
+        return t("Je team ziet je bericht vandaag vanaf {time}.", time=at)
+    if opens.date() == today + timedelta(days=1):
+        return t("Je team ziet je bericht morgen vanaf {time}.", time=at)
+    return t(
+        "Je team ziet je bericht op {day} vanaf {time}.",
+        day=t(DAY_NAMES[opens.weekday()]),
+        time=at,
+    )
+
+
+def crisis_text(
+    t: Translator,
+    *,
+    team: TeamReach | None,
+    now: datetime | None = None,
+    lines: Iterable[Helpline] = HELPLINES,
+) -> str:
+    """The answer to a risk message: warm, short, the helplines first, honest about the team.
+
+    `team`: None for someone not linked to a team (no flag is raised). `now`: the local
+    moment, to say "vandaag" or "morgen" right. Lines come from the helpline data: those in
+    the participant's language first, the others under the language they speak."""
+    lines = tuple(lines)
+    parts = [t("Dank je dat je dit vertelt. Je staat er niet alleen voor.")]
+    for group in talk_lines(t.locale, lines):
+        header = (
+            t("Praat nu met iemand:")
+            if group.language is None
+            else t(SPEAKS.get(group.language, group.language))
+        )
+        parts.append("\n".join([header, *(helpline_text(t, line) for line in group.lines)]))
+    emergency = emergency_line(lines)
+    if emergency is not None:
+        parts.append(
+            t(
+                "In gevaar? Bel meteen {phone}, {hours}.",
+                phone=emergency.phone,
+                hours=hours_text(t, emergency.hours),
+            )
+        )
+    if team is not None:
+        today = None
+        if now is not None and team.opens is not None:
+            today = now.astimezone(team.opens.tzinfo).date()
+        parts.append(team_text(t, team, today))
     return "\n\n".join(parts)
 
 

@@ -96,6 +96,13 @@ class TeamRepository(Protocol):
     async def set_webhook_secret(self, team_id: uuid.UUID, secret: str | None) -> None: ...
 
 
+class StaffPresence(Protocol):
+    """Whether someone of a team is signed in to the web workspace right now (a later
+    issue's web adapter implements this; until then no one is, see BotContext.presence)."""
+
+    async def signed_in(self, team_id: uuid.UUID) -> bool: ...
+
+
 class StaffRepository(Protocol):
     async def add(self, staff: Staff, token_hash: str) -> None: ...
     async def get(self, staff_id: uuid.UUID) -> Staff | None: ...

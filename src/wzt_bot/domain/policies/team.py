@@ -18,6 +18,21 @@ DEFAULT_RESPONSE_HOURS: dict[FlagUrgency, int] = {
 
 
 @dataclass(frozen=True, slots=True)
+class TeamReach:
+    """Whether an urgent message reaches the team now, and when they are at work.
+
+    `channel`: a way that exists to tell the team at once (their Telegram group, their own
+    system's webhook, or a member signed in to the web workspace). `opens`: the next office
+    opening (local time) when the team is not at work now, None when unknown (no office
+    days). `closes`: today's closing time while they are at work."""
+
+    channel: bool
+    online: bool
+    opens: datetime | None = None
+    closes: time | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TeamSettings:
     office_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday..Friday
     office_start: time = time(9, 0)
@@ -54,6 +69,16 @@ class TeamSettings:
                 return datetime.combine(day, self.office_start, tzinfo=tz).astimezone(UTC)
             day += timedelta(days=1)
         return moment
+
+    def reach(self, moment: datetime, tz: tzinfo, *, channel: bool) -> TeamReach:
+        """What a participant may be told about when the team sees an urgent message."""
+        online = self.is_online(moment, tz)
+        opens = None
+        if not online and self.office_days:
+            opens = self.next_online(moment, tz).astimezone(tz)
+        return TeamReach(
+            channel=channel, online=online, opens=opens, closes=self.office_end if online else None
+        )
 
     def respond_by(self, created_at: datetime, urgency: FlagUrgency) -> datetime:
         hours = self.response_hours.get(urgency, DEFAULT_RESPONSE_HOURS[urgency])

@@ -18,13 +18,34 @@ from wzt_bot.domain.models import (
     Staff,
     StaffFunction,
 )
-from wzt_bot.domain.policies.team import TeamSettings
-from wzt_bot.domain.ports import Clock, UnitOfWork
+from wzt_bot.domain.policies.team import TeamReach, TeamSettings
+from wzt_bot.domain.ports import Clock, StaffPresence, UnitOfWork
 from wzt_bot.domain.services import audit, checkins, surveys
 from wzt_bot.domain.services.outbox import WEBHOOK_RETRY_WINDOW
 from wzt_bot.domain.services.participants import visible_participant, visible_team_ids
 
 MANAGERS = frozenset({Role.TEAMLEAD, Role.ADMIN})
+
+
+async def reach(
+    uow: UnitOfWork,
+    team_id: uuid.UUID,
+    settings: TeamSettings,
+    now: datetime,
+    tz: tzinfo,
+    presence: StaffPresence | None = None,
+) -> TeamReach:
+    """Can an urgent message reach the team at once, and when are they at work?
+
+    A channel exists when the team has a Telegram group for notices, a webhook to its own
+    system (with its secret: without one nothing is sent), or a member signed in to the web
+    workspace (`presence`). Without one, a flag waits in the team's list."""
+    channel = settings.notify_chat_id is not None
+    if not channel and settings.webhook_url:
+        channel = bool(await uow.teams.webhook_secret(team_id))
+    if not channel and presence is not None:
+        channel = await presence.signed_in(team_id)
+    return settings.reach(now, tz, channel=channel)
 
 
 def _team_visible(staff: Staff, team_id: uuid.UUID) -> None:
