@@ -176,13 +176,13 @@ async def _check(container: Container, clock: FrozenClock, model: Model, p: Part
 
 
 @settings(
-    max_examples=40,
+    max_examples=100,
     derandomize=True,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(sequence=st.lists(steps, min_size=1, max_size=10))
+@given(sequence=st.lists(steps, min_size=1, max_size=12))
 def test_any_sequence_of_changes_keeps_one_checkin_at_the_first_allowed_moment(
     bench: Bench, sequence: list[tuple[str, Any]]
 ) -> None:
