@@ -120,3 +120,31 @@ async def _planned_rows(container: Container, participant: Participant) -> list[
     async with container.uow_factory() as uow:
         rows = await uow.checkins.latest_for(participant.id, 100)
     return [c for c in rows if c.status is CheckinStatus.SCHEDULED]
+
+
+async def test_a_checkin_cancelled_when_due_frees_its_day_too(container: Container) -> None:
+    """Due while the participant could not receive it (here: unreachable, set without the
+    cancel): the scheduler cancels it and its day is free for the next plan."""
+    clock = FrozenClock(START)
+    world = await linked_participant(container, clock)
+    p = world.participant
+    async with container.uow_factory() as uow:
+        await checkins.replan(uow, clock, BRU, p)
+        p.unreachable = True
+        await uow.participants.update(p)
+        await uow.commit()
+    [planned] = await _planned_rows(container, p)
+    clock.advance(planned.due_at - clock.now())
+    async with container.uow_factory() as uow:
+        report = await checkins.dispatch(uow, clock, BRU)
+        await uow.commit()
+    assert report.cancelled == 1
+    async with container.uow_factory() as uow:
+        cancelled = await uow.checkins.get(planned.id)
+        assert cancelled is not None and cancelled.status is CheckinStatus.CANCELLED
+        assert cancelled.slot.startswith("cancelled:")
+        p.unreachable = False
+        await uow.participants.update(p)
+        await checkins.replan(uow, clock, BRU, p)
+        await uow.commit()
+    assert await _scheduled(container, p) == [FIRST]  # due now, on the freed day
