@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from wzt_bot.domain.models import Role
-from wzt_bot.domain.services import admin
+from wzt_bot.clock import FrozenClock
+from wzt_bot.domain.models import ConsentKind, Role
+from wzt_bot.domain.services import admin, onboarding
 from wzt_bot.wiring import Container
 
 
@@ -84,6 +87,35 @@ async def test_detail_list_and_pagination(world: World) -> None:
     assert (await world.client.get("/api/v1/participants", headers=world.auth("admin"))).json()[
         "total"
     ] == 3
+
+
+async def test_detail_shows_when_the_next_checkin_is_planned(
+    world: World, container: Container
+) -> None:
+    """next_checkin_at: when the bot next reaches out; null before consent and after /stop."""
+    bru = ZoneInfo("Europe/Brussels")
+    created = (await _create(world)).json()
+    url = f"/api/v1/participants/{created['id']}"
+    assert (await world.client.get(url, headers=world.auth("cm"))).json()["next_checkin_at"] is None
+    clock = FrozenClock(datetime(2026, 11, 23, 10, 0, tzinfo=bru))  # Monday
+    async with container.uow_factory() as uow:
+        linked = await onboarding.redeem_invite(
+            uow, clock, telegram_user_id=4242, chat_id=4242, code=created["invite_code"]
+        )
+        await onboarding.record_consent(
+            uow, clock, linked.participant, kind=ConsentKind.CHECKIN_MESSAGES, granted=True, tz=bru
+        )
+        await uow.commit()
+    body = (await world.client.get(url, headers=world.auth("cm"))).json()
+    planned = datetime.fromisoformat(body["next_checkin_at"])
+    assert planned == datetime(2026, 12, 7, 10, 0, tzinfo=bru)  # two weeks after the link
+    async with container.uow_factory() as uow:  # /stop
+        participant = await uow.participants.get(linked.participant.id)
+        assert participant is not None
+        await onboarding.set_proactive_paused(uow, clock, participant, paused=True)
+        await uow.commit()
+    body = (await world.client.get(url, headers=world.auth("cm"))).json()
+    assert body["next_checkin_at"] is None and body["proactive_paused"] is True
 
 
 async def test_other_team_gets_404_and_no_token_401(world: World) -> None:

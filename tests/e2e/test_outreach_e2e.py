@@ -555,3 +555,79 @@ async def test_arabic_crisis_answer_keeps_links_and_times_intact(harness: Harnes
     assert f"{LRI}0800 32 123{PDI}" in text and f"{LRI}1813{PDI}" in text
     assert t("Deze hulplijnen spreken Nederlands:") in text
     assert t("Deze hulplijnen spreken Frans:") in text
+
+
+async def test_changes_over_the_wire_leave_the_next_checkin_where_it_was(
+    harness: Harness,
+) -> None:
+    """Minder vaak and back, a day and back to any day, /stop and /start, Geen berichten and
+    Wel berichten: afterwards the one check-in planned is where it was before (issue 16)."""
+    h, user = harness, 7011
+    t = h.container.i18n.get("nl")
+    await onboard(h, user, consent=True)
+
+    async def scheduled() -> list[datetime]:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            rows = await uow.checkins.latest_for(participant.id, 100)
+        return [c.due_at for c in rows if c.status is CheckinStatus.SCHEDULED]
+
+    async def one_planned() -> datetime:  # planned at once with the yes, no tick needed
+        found = await scheduled()
+        assert len(found) == 1
+        return found[0]
+
+    first = await eventually(one_planned)
+
+    async def settings() -> None:
+        await h.sandbox.press(user, "🔒 Mijn gegevens")
+        await wait_button(h, user, "⚙️ " + t("Wanneer en hoe vaak"))
+        await h.sandbox.press(user, "⚙️ " + t("Wanneer en hoe vaak"))
+        await h.wait_text(user, t("Zo stuur ik je berichten:"))
+
+    await settings()
+    await h.sandbox.press(user, t("Minder vaak"))
+    await h.wait_text(user, t("• Minder vaak dan normaal"))
+    await wait_button(h, user, t("Weer zoals eerst"))
+    await h.sandbox.press(user, t("Weer zoals eerst"))
+    await wait_button(h, user, t("Minder vaak"))
+    other = (first.astimezone(BRU).weekday() + 2) % 6  # another day than the planned one
+    day = t(("Maandag", "Dinsdag", "Woensdag", "Donderdag", "Vrijdag", "Zaterdag")[other])
+    await h.sandbox.press(user, t("📅 Kies een dag"))
+    await wait_button(h, user, day)
+    await h.sandbox.press(user, day)
+    await h.wait_text(user, t("• Dag: {day}", day=day))
+
+    async def on_that_day() -> None:
+        assert (await one_planned()).astimezone(BRU).weekday() == other
+
+    await eventually(on_that_day)
+    await h.sandbox.press(user, t("📅 Kies een dag"))
+    await wait_button(h, user, t("Maakt niet uit"))
+    await h.sandbox.press(user, t("Maakt niet uit"))
+    await wait_button(h, user, t("Terug naar het menu"))
+    await h.sandbox.press(user, t("Terug naar het menu"))
+    await h.wait_text(user, t("Hier is het menu. Kies wat je wil doen."))
+    for _ in range(2):
+        await h.sandbox.send_text(user, "/stop")
+        await h.wait_text(user, t("Wil je later weer berichten? Stuur dan /start."))
+        await eventually(lambda: _none_planned(scheduled))
+        await h.sandbox.send_text(user, "/start")
+        await h.wait_text(user, t("Welkom terug! Ik stuur je weer af en toe een bericht."))
+        assert await eventually(one_planned) == first
+    await h.sandbox.press(user, "🔒 Mijn gegevens")
+    await wait_button(h, user, t("Geen berichten meer"))
+    await h.sandbox.press(user, t("Geen berichten meer"))
+    await h.wait_text(user, t("Dat is goed. Ik stuur je geen berichten uit mezelf."))
+    await eventually(lambda: _none_planned(scheduled))
+    await h.sandbox.press(user, "🔒 Mijn gegevens")
+    await wait_button(h, user, t("Wel berichten graag"))
+    await h.sandbox.press(user, t("Wel berichten graag"))
+    await h.wait_text(user, t("Dank je! Ik stuur je af en toe een kort bericht."))
+    assert await eventually(one_planned) == first
+    await callbacks_all_answered(h)
+
+
+async def _none_planned(scheduled: Any) -> None:
+    assert await scheduled() == []

@@ -72,6 +72,9 @@ class ParticipantDetail(ParticipantSummary):
     onboarded_at: datetime | None
     updated_at: datetime | None
     proactive_paused: bool
+    next_checkin_at: datetime | None = Field(
+        description="When the bot next reaches out with a check-in; null when none is planned"
+    )
     telegram: TelegramOut
     consents: list[ConsentOut]
     invite: InviteStatus

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import String, and_, cast, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -299,6 +299,19 @@ def _risk(r: FlagRiskRow) -> FlagRisk:
 
 # --- check-ins ---------------------------------------------------------------------------
 
+#: A cancelled check-in gives up its slot (one per participant per local day), so that a
+#: re-plan may take that day again; it keeps a key of its own ("cancelled:" and its id) that
+#: nothing plans or sends. Sent, answered and missed check-ins keep their slot: the outbox's
+#: "checkin:<slot>" key and this unique slot are what make a check-in go out only once.
+_FREED_SLOT = literal("cancelled:", String).concat(cast(CheckinRow.id, String))
+
+
+def _as_utc(raw: Any) -> datetime:
+    """SQLite returns an aggregate of datetimes as naive text: an aware UTC datetime."""
+    moment = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
 
 class SqlCheckinRepository(_Encrypted):
     def _checkin(self, r: CheckinRow) -> Checkin:
@@ -363,8 +376,11 @@ class SqlCheckinRepository(_Encrypted):
         return self._checkin(row) if row else None
 
     async def update(self, checkin: Checkin) -> None:
+        values = self._values(checkin)
+        if checkin.status is CheckinStatus.CANCELLED:
+            values["slot"] = _FREED_SLOT
         await self.s.execute(
-            update(CheckinRow).where(CheckinRow.id == checkin.id).values(**self._values(checkin)),
+            update(CheckinRow).where(CheckinRow.id == checkin.id).values(**values),
             execution_options=_ORM,
         )
 
@@ -429,6 +445,7 @@ class SqlCheckinRepository(_Encrypted):
             .where(
                 CheckinRow.participant_id == p.id,
                 CheckinRow.kind != CheckinKind.ADHOC.value,
+                CheckinRow.status != CheckinStatus.CANCELLED.value,
             )
             .scalar_subquery()
         )
@@ -452,12 +469,30 @@ class SqlCheckinRepository(_Encrypted):
         )
         result = []
         for row, raw in rows.tuples():
-            # SQLite returns the aggregate as naive text: make it an aware UTC datetime.
-            anchor = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
-            if anchor.tzinfo is None:
-                anchor = anchor.replace(tzinfo=UTC)
-            result.append((_participant(row), anchor))
+            result.append((_participant(row), _as_utc(raw)))
         return result
+
+    async def last_due(self, participant_id: uuid.UUID) -> datetime | None:
+        raw = await self.s.scalar(
+            select(func.max(CheckinRow.due_at)).where(
+                CheckinRow.participant_id == participant_id,
+                CheckinRow.kind != CheckinKind.ADHOC.value,
+                CheckinRow.status != CheckinStatus.CANCELLED.value,
+            )
+        )
+        return None if raw is None else _as_utc(raw)
+
+    async def next_scheduled(self, participant_id: uuid.UUID) -> Checkin | None:
+        row = await self.s.scalar(
+            select(CheckinRow)
+            .where(
+                CheckinRow.participant_id == participant_id,
+                CheckinRow.status == CheckinStatus.SCHEDULED.value,
+            )
+            .order_by(CheckinRow.due_at)
+            .limit(1)
+        )
+        return self._checkin(row) if row else None
 
     async def cancel_scheduled(self, participant_id: uuid.UUID) -> int:
         result = await self.s.execute(
@@ -466,7 +501,7 @@ class SqlCheckinRepository(_Encrypted):
                 CheckinRow.participant_id == participant_id,
                 CheckinRow.status == CheckinStatus.SCHEDULED.value,
             )
-            .values(status=CheckinStatus.CANCELLED.value),
+            .values(status=CheckinStatus.CANCELLED.value, slot=_FREED_SLOT),
             execution_options=_ORM,
         )
         return int(getattr(result, "rowcount", 0) or 0)

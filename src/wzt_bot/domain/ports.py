@@ -230,7 +230,19 @@ class CheckinRepository(Protocol):
         their next one; by id, from after `after` on (keyset: one pass over everyone)."""
         ...
 
-    async def cancel_scheduled(self, participant_id: uuid.UUID) -> int: ...
+    async def last_due(self, participant_id: uuid.UUID) -> datetime | None:
+        """When the last regular check-in that was not cancelled was due (the anchor of the
+        rhythm); None before the first one."""
+        ...
+
+    async def next_scheduled(self, participant_id: uuid.UUID) -> Checkin | None:
+        """The check-in planned next (the earliest scheduled one), if any."""
+        ...
+
+    async def cancel_scheduled(self, participant_id: uuid.UUID) -> int:
+        """Cancel what is planned. A cancelled check-in gives up its slot (its day), so a
+        re-plan can take that day again; a slot that went out is never planned again."""
+        ...
 
 
 class Outbox(Protocol):

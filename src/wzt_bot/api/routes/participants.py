@@ -113,6 +113,7 @@ async def get_participant(
         onboarded_at=p.onboarded_at,
         updated_at=p.updated_at,
         proactive_paused=p.proactive_paused,
+        next_checkin_at=view.next_checkin.due_at if view.next_checkin else None,
         telegram=TelegramOut(
             linked=view.link is not None,
             linked_at=view.link.linked_at if view.link else None,

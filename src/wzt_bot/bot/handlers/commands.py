@@ -84,7 +84,7 @@ async def cmd_start(
         return
     await dialog_manager.reset_stack()
     if participant.proactive_paused:
-        await set_proactive_paused(uow, ctx.clock, participant, paused=False)
+        await set_proactive_paused(uow, ctx.clock, participant, paused=False, tz=ctx.tz)
         await show_menu(message, t, t("Welkom terug! Ik stuur je weer af en toe een bericht."))
         return
     await show_menu(message, t)

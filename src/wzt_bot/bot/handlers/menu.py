@@ -165,9 +165,10 @@ def build_menu_router(i18n: I18n) -> Router:
             participant,
             kind=ConsentKind.CHECKIN_MESSAGES,
             granted=callback_data.granted,
+            tz=ctx.tz,
         )
         if callback_data.granted and participant.proactive_paused:
-            await set_proactive_paused(uow, ctx.clock, participant, paused=False)
+            await set_proactive_paused(uow, ctx.clock, participant, paused=False, tz=ctx.tz)
         await callback.message.answer(
             t("Dank je! Ik stuur je af en toe een kort bericht.")
             if callback_data.granted

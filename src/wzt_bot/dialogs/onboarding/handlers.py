@@ -38,7 +38,12 @@ async def _consent(callback: CallbackQuery, manager: DialogManager, *, granted: 
         return
     uow: UnitOfWork = data["uow"]
     await record_consent(
-        uow, ctx.clock, participant, kind=ConsentKind.CHECKIN_MESSAGES, granted=granted
+        uow,
+        ctx.clock,
+        participant,
+        kind=ConsentKind.CHECKIN_MESSAGES,
+        granted=granted,
+        tz=ctx.tz,
     )
     answer = (
         t("Dank je! Ik stuur je af en toe een kort bericht.")

@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
@@ -113,25 +113,34 @@ async def _schedule(
     tz: tzinfo,
     participant: Participant,
     rules: CheckinRules,
-    anchor: Any,
+    anchor: datetime,
 ) -> Checkin | None:
+    """Plan the check-in at the first allowed moment after `anchor`. Its slot (one per local
+    day) taken already means it is planned (by a planner running at the same time): then
+    nothing more, so a check-in is never planned twice and never pushed a rhythm further."""
     now = clock.now()
-    for _ in range(3):  # a slot taken already (rare): plan from that day on
-        due, kind = next_due(participant, rules, tz, anchor=anchor, now=now)
-        slot = slot_key(participant, due, tz)
-        checkin = Checkin(
-            id=new_id(),
-            participant_id=participant.id,
-            slot=slot,
-            kind=kind,
-            due_at=due,
-            created_at=now,
-            wording=wording_for(slot),
-        )
-        if await uow.checkins.add(checkin):
-            return checkin
-        anchor = due
-    return None
+    due, kind = next_due(participant, rules, tz, anchor=anchor, now=now)
+    slot = slot_key(participant, due, tz)
+    checkin = Checkin(
+        id=new_id(),
+        participant_id=participant.id,
+        slot=slot,
+        kind=kind,
+        due_at=due,
+        created_at=now,
+        wording=wording_for(slot),
+    )
+    return checkin if await uow.checkins.add(checkin) else None
+
+
+async def anchor_of(uow: UnitOfWork, clock: Clock, participant: Participant) -> datetime:
+    """What the rhythm counts from: the last regular check-in that was not cancelled (sent,
+    answered or missed), else the link with Telegram (else now)."""
+    last = await uow.checkins.last_due(participant.id)
+    if last is not None:
+        return last
+    link = await uow.links.active_for_participant(participant.id)
+    return link.linked_at if link else clock.now()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,19 +171,15 @@ async def plan(
 
 
 async def replan(uow: UnitOfWork, clock: Clock, tz: tzinfo, participant: Participant) -> None:
-    """After a change of the participant's choices: the next check-in follows them."""
+    """After a change of the participant's choices (or of their trajectory): what was planned
+    is cancelled, and the next check-in is the first allowed moment of the rhythm in force,
+    counted from the last check-in that was not cancelled (see `next_due`). However many
+    changes came before, this is the same moment: cancelled check-ins count for nothing."""
     await uow.checkins.cancel_scheduled(participant.id)
     if not may_receive(participant):
         return
     rules = await RulesCache(uow).for_team(participant.team_id)
-    latest = [
-        c
-        for c in await uow.checkins.latest_for(participant.id, 5)
-        if c.kind is not CheckinKind.ADHOC and c.status is not CheckinStatus.CANCELLED
-    ]
-    link = await uow.links.active_for_participant(participant.id)
-    anchor = latest[0].due_at if latest else (link.linked_at if link else clock.now())
-    await _schedule(uow, clock, tz, participant, rules, anchor)
+    await _schedule(uow, clock, tz, participant, rules, await anchor_of(uow, clock, participant))
 
 
 # --- due check-ins and reminders ---------------------------------------------------------

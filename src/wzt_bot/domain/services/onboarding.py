@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
@@ -22,7 +22,7 @@ from wzt_bot.domain.models import (
 )
 from wzt_bot.domain.ports import Clock, UnitOfWork
 from wzt_bot.domain.security import hash_secret
-from wzt_bot.domain.services import audit, flags
+from wzt_bot.domain.services import audit, checkins, flags
 
 MAX_FAILED_CODES_PER_HOUR = 5
 THROTTLE_WINDOW = timedelta(hours=1)
@@ -109,8 +109,16 @@ async def set_locale(
 
 
 async def record_consent(
-    uow: UnitOfWork, clock: Clock, participant: Participant, *, kind: ConsentKind, granted: bool
+    uow: UnitOfWork,
+    clock: Clock,
+    participant: Participant,
+    *,
+    kind: ConsentKind,
+    granted: bool,
+    tz: tzinfo | None = None,
 ) -> Consent:
+    """With `tz`, a yes to check-in messages plans the next one at once (without, the
+    planner's next run plans it: the same moment, see `checkins.replan`)."""
     now = clock.now()
     consent = Consent(
         id=new_id(),
@@ -131,6 +139,8 @@ async def record_consent(
         participant.onboarded_at = now
     participant.updated_at = now
     await uow.participants.update(participant)
+    if kind is ConsentKind.CHECKIN_MESSAGES and granted and tz is not None:
+        await checkins.replan(uow, clock, tz, participant)
     await audit.by_participant(
         uow, clock, participant.id, f"consent.{kind.value}.{'yes' if granted else 'no'}"
     )
@@ -138,13 +148,22 @@ async def record_consent(
 
 
 async def set_proactive_paused(
-    uow: UnitOfWork, clock: Clock, participant: Participant, *, paused: bool
+    uow: UnitOfWork,
+    clock: Clock,
+    participant: Participant,
+    *,
+    paused: bool,
+    tz: tzinfo | None = None,
 ) -> Participant:
+    """/stop and /start. With `tz`, /start plans the next check-in at once (without, the
+    planner's next run plans it: the same moment, see `checkins.replan`)."""
     participant.proactive_paused = paused
     participant.updated_at = clock.now()
     await uow.participants.update(participant)
     if paused:
         await uow.checkins.cancel_scheduled(participant.id)
+    elif tz is not None:
+        await checkins.replan(uow, clock, tz, participant)
     await audit.by_participant(
         uow, clock, participant.id, "proactive.pause" if paused else "proactive.resume"
     )

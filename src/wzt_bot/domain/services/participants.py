@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
+    Checkin,
     Consent,
     Invite,
     Participant,
@@ -38,6 +39,7 @@ class ParticipantView:
     link: TelegramLink | None
     consents: Sequence[Consent]
     invite: Invite | None
+    next_checkin: Checkin | None  # the check-in planned next (none while off or stopped)
 
 
 def can_read_participants(staff: Staff) -> bool:
@@ -132,6 +134,7 @@ async def view_participant(
         link=await uow.links.active_for_participant(participant.id),
         consents=await uow.consents.latest_for(participant.id),
         invite=next((i for i in invites if i.usable_at(now)), None),
+        next_checkin=await uow.checkins.next_scheduled(participant.id),
     )
 
 
