@@ -21,6 +21,8 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from wzt_bot.bot.outreach_texts import SPEAKS, helpline_text
+from wzt_bot.domain.policies.helplines import talk_lines
 from wzt_bot.i18n import N_, Translator
 
 #: FSM data key: until when (epoch seconds) the gentle question is open.
@@ -29,10 +31,7 @@ OPEN_FOR = 3600.0
 
 ASK = N_("Dank je voor je bericht. Ik wil zeker zijn dat het goed met je gaat.")
 ASK_QUESTION = N_("Wil je met iemand praten?")
-ASK_LINES = N_(
-    "Je kan ook altijd zelf bellen. Tele-Onthaal 106 en de Zelfmoordlijn 1813 zijn er dag en "
-    "nacht. Gratis en anoniem."
-)
+ASK_LINES = N_("Je kan ook altijd zelf iemand bellen:")
 YES = N_("Ja, ik wil praten")
 NO = N_("Nee, het gaat")
 NO_ANSWER = N_("Fijn dat het gaat. Je mag altijd terugkomen, ook later.")
@@ -47,7 +46,17 @@ class CrisisAskCb(CallbackData, prefix="ca"):
 
 
 def ask_text(t: Translator) -> str:
-    return "\n\n".join((t(ASK), t(ASK_QUESTION), t(ASK_LINES)))
+    """The question, then the first group of helplines (in the participant's own language
+    where one is verified, else the region's, said by name), from the helpline data."""
+    parts = [t(ASK), t(ASK_QUESTION)]
+    groups = talk_lines(t.locale)
+    if groups:
+        group = groups[0]
+        header = t(ASK_LINES)
+        if group.language is not None:
+            header += "\n" + t(SPEAKS.get(group.language, group.language))
+        parts.append("\n".join([header, *(helpline_text(t, line) for line in group.lines)]))
+    return "\n\n".join(parts)
 
 
 def ask_keyboard(t: Translator, kind: str) -> InlineKeyboardMarkup:
