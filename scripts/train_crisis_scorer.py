@@ -32,7 +32,12 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from wzt_bot.domain.safety.corpus import Example, load_split, split_digest  # noqa: E402
 from wzt_bot.domain.safety.crisis import CrisisDetector  # noqa: E402
-from wzt_bot.domain.safety.scorer import MODEL_FILE, MODELS, train_features  # noqa: E402
+from wzt_bot.domain.safety.scorer import (  # noqa: E402
+    BUCKETS,
+    MODEL_FILE,
+    MODELS,
+    train_features,
+)
 
 OUT = ROOT / "src" / "wzt_bot" / "domain" / "safety" / MODEL_FILE
 EPOCHS = 20
@@ -48,13 +53,13 @@ VERSION = "1"
 
 
 def fit(
-    rows: Sequence[frozenset[str]],
+    rows: Sequence[frozenset[int]],
     labels: Sequence[int],
     weights_of_rows: Sequence[float] | None = None,
-) -> tuple[float, dict[str, float]]:
+) -> tuple[float, dict[int, float]]:
     """Logistic regression by AdaGrad, deterministic (fixed order, no randomness)."""
-    weights: dict[str, float] = {}
-    squares: dict[str, float] = {}
+    weights: dict[int, float] = {}
+    squares: dict[int, float] = {}
     bias = 0.0
     bias_square = 0.0
     order = list(range(len(rows)))
@@ -87,11 +92,11 @@ def label(example: Example, model: str) -> int:
     return int(kind is not None and kind.value == model)
 
 
-Models = dict[str, tuple[float, dict[str, float]]]
+Models = dict[str, tuple[float, dict[int, float]]]
 
 
 def train(
-    examples: Sequence[Example], rows: Sequence[frozenset[str]], extra: Sequence[frozenset[str]]
+    examples: Sequence[Example], rows: Sequence[frozenset[int]], extra: Sequence[frozenset[int]]
 ) -> Models:
     weights = [1.0] * len(rows) + [EVERYDAY_WEIGHT] * len(extra)
     return {
@@ -104,7 +109,7 @@ def train(
     }
 
 
-def probability(model: tuple[float, dict[str, float]], row: frozenset[str]) -> float:
+def probability(model: tuple[float, dict[int, float]], row: frozenset[int]) -> float:
     bias, weights = model
     scale = 1.0 / math.sqrt(len(row)) if row else 0.0
     z = bias + scale * sum(weights.get(f, 0.0) for f in row)
@@ -112,7 +117,7 @@ def probability(model: tuple[float, dict[str, float]], row: frozenset[str]) -> f
 
 
 def cross_validated(
-    examples: Sequence[Example], rows: Sequence[frozenset[str]], extra: Sequence[frozenset[str]]
+    examples: Sequence[Example], rows: Sequence[frozenset[int]], extra: Sequence[frozenset[int]]
 ) -> list[float]:
     """For each example, the "risk" probability from a model that never saw it. Folds are
     fixed (every FOLDS-th example), so each fold holds every language; the everyday texts
@@ -188,7 +193,7 @@ def build() -> tuple[dict[str, object], str]:
         f"of the catalogs as negatives (weight {EVERYDAY_WEIGHT})"
     )
     models = train(examples, rows, extra)
-    features = sorted(
+    rows = sorted(
         {f for _, weights in models.values() for f, w in weights.items() if abs(w) >= PRUNE}
     )
     data: dict[str, object] = {
@@ -197,8 +202,11 @@ def build() -> tuple[dict[str, object], str]:
         "dev_sha256": split_digest(ROOT / "corpus" / "crisis" / "dev"),
         "thresholds": {"ask": ask, "alarm": alarm},
         "models": list(MODELS),
+        "buckets": BUCKETS,
         "bias": [round(models[m][0], 4) for m in MODELS],
-        "weights": {f: [round(models[m][1].get(f, 0.0), 3) for m in MODELS] for f in features},
+        "weights": {
+            str(row): [round(models[m][1].get(row, 0.0), 3) for m in MODELS] for row in rows
+        },
     }
     return data, report
 

@@ -44,7 +44,7 @@ def _scorer() -> RiskScorer:
         f"w:{UNSURE}": [_weight(UNSURE, 0.0), 0.0, 0.0, 1.0],  # p = 0.5: ask
         f"w:{SURE}": [_weight(SURE, 10.0), 0.0, 1.0, 0.0],  # p ~ 1: alarm, violence
     }
-    return RiskScorer([BIAS] * len(MODELS), weights, ask=0.3, alarm=0.9)
+    return RiskScorer.from_features([BIAS] * len(MODELS), weights, ask=0.3, alarm=0.9)
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from wzt_bot.domain.safety.check import CrisisCheck, Verdict
 from wzt_bot.domain.safety.crisis import CrisisDetector, RiskKind, normalise
-from wzt_bot.domain.safety.scorer import MODEL_FILE, MODELS, RiskScorer, features
+from wzt_bot.domain.safety.scorer import BUCKETS, MODEL_FILE, MODELS, RiskScorer, features
 
 CHECK = CrisisCheck.load()  # shared: Hypothesis tests cannot take function fixtures
 
 
 def _tiny(weight_for: dict[str, float], *, ask: float = 0.3, alarm: float = 0.9) -> RiskScorer:
-    return RiskScorer(
+    return RiskScorer.from_features(
         [-4.0] * len(MODELS),
         {f"w:{word}": [w, w, 0.0, 0.0] for word, w in weight_for.items()},
         ask=ask,
@@ -73,17 +73,20 @@ def test_verdict_bands_and_the_words_that_weighed_most() -> None:
     [
         {},
         {"models": ["risk"], "bias": [0], "weights": {}, "thresholds": {"ask": 0.5, "alarm": 0.9}},
+        {"models": list(MODELS), "bias": [0.0] * 4, "weights": {}, "buckets": 16},
         {"models": list(MODELS), "bias": [0.0] * 4, "weights": {}, "thresholds": {}},
         {
             "models": list(MODELS),
             "bias": [0.0] * 4,
-            "weights": {"w:x": [1.0]},
+            "weights": {"7": [1.0]},
+            "buckets": BUCKETS,
             "thresholds": {"ask": 0.5, "alarm": 0.9},
         },
         {
             "models": list(MODELS),
             "bias": [0.0] * 4,
             "weights": {},
+            "buckets": BUCKETS,
             "thresholds": {"ask": 0.9, "alarm": 0.5},
         },
     ],

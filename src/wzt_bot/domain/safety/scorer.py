@@ -27,14 +27,17 @@ import enum
 import itertools
 import json
 import math
+import zlib
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 from wzt_bot.domain.safety.crisis import RiskKind, normalise
 
-__all__ = ["RiskScorer", "ScoreResult", "Verdict", "features"]
+__all__ = ["RiskScorer", "ScoreResult", "Verdict", "bucket", "features"]
 
+BUCKETS = 1 << 18  # rows of the weight table: 4 models x 4 bytes x 262,144 = 4 MiB
 N_MIN = 3
 N_MAX = 5
 MODEL_FILE = "scorer.json"
@@ -95,32 +98,61 @@ def _sigmoid(value: float) -> float:
 MODELS = ("risk", *(kind.value for kind in RiskKind))
 
 
+def bucket(feature: str) -> int:
+    """Where a feature's weights live: features are hashed (CRC-32, the same in every process)
+    into a fixed table, so the model's size does not grow with the corpus."""
+    return zlib.crc32(feature.encode("utf-8")) & (BUCKETS - 1)
+
+
 class RiskScorer:
     """Immutable after :meth:`load`; safe to share between tasks and threads.
 
-    The weights are one table, feature -> one weight per model, so a message costs one
-    look-up per feature."""
+    The weights are one flat table of 32-bit floats, `BUCKETS` rows of one weight per model,
+    so a message costs one hash and one row per feature."""
 
-    __slots__ = ("_alarm", "_ask", "_bias", "_weights", "version")
+    __slots__ = ("_alarm", "_ask", "_bias", "_table", "version")
 
     def __init__(
         self,
         bias: Sequence[float],
-        weights: Mapping[str, Sequence[float]],
+        weights: Mapping[int, Sequence[float]],
         *,
         ask: float,
         alarm: float,
         version: str = "",
     ) -> None:
+        """`weights`: bucket -> one weight per model (buckets left out weigh 0)."""
         if not 0.0 < ask <= alarm <= 1.0:
             raise ValueError("thresholds must satisfy 0 < ask <= alarm <= 1")
-        if len(bias) != len(MODELS) or any(len(w) != len(MODELS) for w in weights.values()):
+        width = len(MODELS)
+        if len(bias) != width or any(len(w) != width for w in weights.values()):
             raise ValueError(f"scorer: one bias and one weight per model {MODELS}")
+        if any(not 0 <= row < BUCKETS for row in weights):
+            raise ValueError(f"scorer: buckets go from 0 to {BUCKETS - 1}")
         self._bias = tuple(bias)
-        self._weights = {feature: tuple(values) for feature, values in weights.items()}
+        self._table = array("f", [0.0]) * (BUCKETS * width)
+        for row, values in weights.items():
+            self._table[row * width : (row + 1) * width] = array("f", values)
         self._ask = ask
         self._alarm = alarm
         self.version = version
+
+    @classmethod
+    def from_features(
+        cls,
+        bias: Sequence[float],
+        weights: Mapping[str, Sequence[float]],
+        *,
+        ask: float,
+        alarm: float,
+    ) -> RiskScorer:
+        """A scorer from weights per feature (for tests and experiments)."""
+        rows: dict[int, list[float]] = {}
+        for feature, values in weights.items():
+            row = rows.setdefault(bucket(feature), [0.0] * len(MODELS))
+            for i, value in enumerate(values):
+                row[i] += value
+        return cls(bias, rows, ask=ask, alarm=alarm)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> RiskScorer:
@@ -128,13 +160,15 @@ class RiskScorer:
         thresholds = data.get("thresholds")
         if not isinstance(models, list) or models != list(MODELS):
             raise ValueError(f"scorer file: 'models' must be {list(MODELS)}")
+        if data.get("buckets") != BUCKETS:
+            raise ValueError(f"scorer file: made for another table size than {BUCKETS}")
         if not isinstance(bias, list) or not isinstance(weights, dict):
             raise ValueError("scorer file: 'bias' and 'weights' are required")
         if not isinstance(thresholds, dict):
             raise ValueError("scorer file: 'thresholds' is required")
         return cls(
             [float(b) for b in bias],
-            {str(f): [float(w) for w in values] for f, values in weights.items()},
+            {int(row): [float(w) for w in values] for row, values in weights.items()},
             ask=float(thresholds["ask"]),
             alarm=float(thresholds["alarm"]),
             version=str(data.get("version", "")),
@@ -151,13 +185,13 @@ class RiskScorer:
         return self._ask, self._alarm
 
     def _sums(self, found: Mapping[str, str]) -> list[float]:
-        sums = [0.0] * len(MODELS)
-        get = self._weights.get
+        width = len(MODELS)
+        sums = [0.0] * width
+        table = self._table
         for feature in found:
-            values = get(feature)
-            if values is not None:
-                for i, weight in enumerate(values):
-                    sums[i] += weight
+            start = bucket(feature) * width
+            for i in range(width):
+                sums[i] += table[start + i]
         scale = 1.0 / math.sqrt(len(found)) if found else 0.0
         return [bias + scale * total for bias, total in zip(self._bias, sums, strict=True)]
 
@@ -190,13 +224,13 @@ class RiskScorer:
         """The words whose features pushed the "risk" model up most."""
         per_word: dict[str, float] = {}
         for feature, word in found.items():
-            values = self._weights.get(feature)
-            if values is not None and values[0] > 0:
-                per_word[word] = per_word.get(word, 0.0) + values[0]
+            weight = self._table[bucket(feature) * len(MODELS)]
+            if weight > 0:
+                per_word[word] = per_word.get(word, 0.0) + weight
         ranked = sorted(per_word.items(), key=lambda item: (-item[1], item[0]))
         return tuple(word for word, _ in ranked[:top])
 
 
-def train_features(texts: Iterable[str]) -> list[frozenset[str]]:
-    """Feature sets of raw texts, as the scorer sees them (for the training script)."""
-    return [frozenset(features(normalise(text))) for text in texts]
+def train_features(texts: Iterable[str]) -> list[frozenset[int]]:
+    """The buckets of raw texts' features, as the scorer sees them (for the training script)."""
+    return [frozenset(map(bucket, features(normalise(text)))) for text in texts]
