@@ -21,6 +21,7 @@ FULL: list[list[str]] = [
     ["bench.feedback_report"],
     ["bench.dialogs"],
     ["bench.faults"],
+    ["bench.crisis", "--split", "test"],
 ]
 QUICK: list[list[str]] = [
     ["bench.pipeline", "--quick"],
@@ -30,6 +31,7 @@ QUICK: list[list[str]] = [
     ["bench.feedback_report", "--answers", "10000"],
     ["bench.dialogs", "--quick"],
     ["bench.faults", "--quick"],
+    ["bench.crisis", "--split", "test"],
 ]
 
 

@@ -18,6 +18,7 @@ lowest at which those flagged or asked stay within ``ASK_FALSE_ALARMS``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import re
@@ -36,6 +37,8 @@ from wzt_bot.domain.safety.scorer import (  # noqa: E402
     BUCKETS,
     MODEL_FILE,
     MODELS,
+    TABLE_FILE,
+    RiskScorer,
     train_features,
 )
 
@@ -173,7 +176,7 @@ def lowest_threshold(
     return 0.99
 
 
-def build() -> tuple[dict[str, object], str]:
+def build() -> tuple[dict[str, object], bytes, str]:
     examples = sorted(load_split(ROOT / "corpus" / "crisis" / "dev"), key=lambda e: e.key)
     rows = train_features(example.text for example in examples)
     detector = CrisisDetector.load()
@@ -196,6 +199,14 @@ def build() -> tuple[dict[str, object], str]:
     rows = sorted(
         {f for _, weights in models.values() for f, w in weights.items() if abs(w) >= PRUNE}
     )
+    bias = [round(models[m][0], 4) for m in MODELS]
+    scorer = RiskScorer(
+        bias,
+        {row: [models[m][1].get(row, 0.0) for m in MODELS] for row in rows},
+        ask=ask,
+        alarm=alarm,
+    )
+    table = scorer.table_bytes()
     data: dict[str, object] = {
         "version": VERSION,
         "trained_on": "corpus/crisis/dev",
@@ -203,28 +214,29 @@ def build() -> tuple[dict[str, object], str]:
         "thresholds": {"ask": ask, "alarm": alarm},
         "models": list(MODELS),
         "buckets": BUCKETS,
-        "bias": [round(models[m][0], 4) for m in MODELS],
-        "weights": {
-            str(row): [round(models[m][1].get(row, 0.0), 3) for m in MODELS] for row in rows
-        },
+        "bias": bias,
+        "table": TABLE_FILE,
+        "table_sha256": hashlib.sha256(table).hexdigest(),
     }
-    return data, report
+    return data, table, report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if scorer.json is stale")
     args = parser.parse_args()
-    data, report = build()
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    data, table, report = build()
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    table_path = OUT.with_name(TABLE_FILE)
     if args.check:
         if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
             sys.exit(f"{OUT.relative_to(ROOT)} is stale: run scripts/train_crisis_scorer.py")
         print("scorer.json is up to date")
         return
     OUT.write_text(text, encoding="utf-8")
+    table_path.write_bytes(table)
     print(report)
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(text) // 1024} KiB)")
+    print(f"wrote {OUT.relative_to(ROOT)} and {table_path.name} ({len(table) // 1024} KiB)")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import zlib
 from importlib import resources
 
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 
 from wzt_bot.domain.safety.check import CrisisCheck, Verdict
 from wzt_bot.domain.safety.crisis import CrisisDetector, RiskKind, normalise
-from wzt_bot.domain.safety.scorer import BUCKETS, MODEL_FILE, MODELS, RiskScorer, features
+from wzt_bot.domain.safety.scorer import MODEL_FILE, MODELS, TABLE_FILE, RiskScorer, features
 
 CHECK = CrisisCheck.load()  # shared: Hypothesis tests cannot take function fixtures
 
@@ -68,32 +70,42 @@ def test_verdict_bands_and_the_words_that_weighed_most() -> None:
     assert scorer.score("") is None
 
 
+def _meta(**changes: object) -> dict[str, object]:
+    package = "wzt_bot.domain.safety"
+    meta = json.loads(resources.files(package).joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    meta.update(changes)
+    return meta
+
+
+SMALL = zlib.compress(b"\0" * 16)
+
+
+def _table() -> bytes:
+    return resources.files("wzt_bot.domain.safety").joinpath(TABLE_FILE).read_bytes()
+
+
 @pytest.mark.parametrize(
-    "data",
+    ("meta", "table"),
     [
-        {},
-        {"models": ["risk"], "bias": [0], "weights": {}, "thresholds": {"ask": 0.5, "alarm": 0.9}},
-        {"models": list(MODELS), "bias": [0.0] * 4, "weights": {}, "buckets": 16},
-        {"models": list(MODELS), "bias": [0.0] * 4, "weights": {}, "thresholds": {}},
-        {
-            "models": list(MODELS),
-            "bias": [0.0] * 4,
-            "weights": {"7": [1.0]},
-            "buckets": BUCKETS,
-            "thresholds": {"ask": 0.5, "alarm": 0.9},
-        },
-        {
-            "models": list(MODELS),
-            "bias": [0.0] * 4,
-            "weights": {},
-            "buckets": BUCKETS,
-            "thresholds": {"ask": 0.9, "alarm": 0.5},
-        },
+        ({"models": ["risk"]}, None),
+        ({"buckets": 16}, None),
+        ({"bias": None}, None),
+        ({"thresholds": None}, None),
+        ({"thresholds": {"ask": 0.9, "alarm": 0.5}}, None),
+        ({}, SMALL),  # another table than the one the file names
+        ({"table_sha256": hashlib.sha256(SMALL).hexdigest()}, SMALL),  # named, wrong size
     ],
 )
-def test_a_malformed_scorer_file_is_refused(data: dict[str, object]) -> None:
-    with pytest.raises((ValueError, KeyError)):
-        RiskScorer.from_dict(data)
+def test_a_malformed_scorer_file_is_refused(meta: dict[str, object], table: bytes | None) -> None:
+    data = _meta(**meta)
+    with pytest.raises(ValueError, match=r"."):
+        RiskScorer.from_files(data, table if table is not None else _table())
+
+
+def test_the_table_round_trips() -> None:
+    scorer = RiskScorer.load()
+    meta = _meta()
+    assert hashlib.sha256(scorer.table_bytes()).hexdigest() == meta["table_sha256"]
 
 
 def test_a_pattern_match_wins_and_names_its_rule() -> None:

@@ -24,9 +24,11 @@ OK. The team sees which words weighed most (:attr:`ScoreResult.words`).
 from __future__ import annotations
 
 import enum
+import hashlib
 import itertools
 import json
 import math
+import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,6 +43,7 @@ BUCKETS = 1 << 18  # rows of the weight table: 4 models x 4 bytes x 262,144 = 4 
 N_MIN = 3
 N_MAX = 5
 MODEL_FILE = "scorer.json"
+TABLE_FILE = "scorer.weights"
 _CLAUSE = " . "
 
 
@@ -155,30 +158,48 @@ class RiskScorer:
         return cls(bias, rows, ask=ask, alarm=alarm)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> RiskScorer:
-        models, bias, weights = data.get("models"), data.get("bias"), data.get("weights")
-        thresholds = data.get("thresholds")
+    def from_files(cls, meta: Mapping[str, object], table: bytes) -> RiskScorer:
+        """From the metadata (JSON) and the weight table: zlib-compressed float32,
+        little-endian, `BUCKETS` rows of one weight per model."""
+        models, bias = meta.get("models"), meta.get("bias")
+        thresholds = meta.get("thresholds")
         if not isinstance(models, list) or models != list(MODELS):
             raise ValueError(f"scorer file: 'models' must be {list(MODELS)}")
-        if data.get("buckets") != BUCKETS:
+        if meta.get("buckets") != BUCKETS:
             raise ValueError(f"scorer file: made for another table size than {BUCKETS}")
-        if not isinstance(bias, list) or not isinstance(weights, dict):
-            raise ValueError("scorer file: 'bias' and 'weights' are required")
-        if not isinstance(thresholds, dict):
-            raise ValueError("scorer file: 'thresholds' is required")
-        return cls(
+        if not isinstance(bias, list) or not isinstance(thresholds, dict):
+            raise ValueError("scorer file: 'bias' and 'thresholds' are required")
+        if hashlib.sha256(table).hexdigest() != meta.get("table_sha256"):
+            raise ValueError("scorer file: the weight table does not belong to this file")
+        raw = zlib.decompress(table)
+        if len(raw) != 4 * BUCKETS * len(MODELS):
+            raise ValueError("scorer file: the weight table has the wrong size")
+        scorer = cls(
             [float(b) for b in bias],
-            {int(row): [float(w) for w in values] for row, values in weights.items()},
+            {},
             ask=float(thresholds["ask"]),
             alarm=float(thresholds["alarm"]),
-            version=str(data.get("version", "")),
+            version=str(meta.get("version", "")),
         )
+        values = array("f")
+        values.frombytes(raw)
+        if sys.byteorder != "little":
+            values.byteswap()
+        scorer._table = values
+        return scorer
 
     @classmethod
     def load(cls) -> RiskScorer:
-        package = __name__.rpartition(".")[0]
-        source = resources.files(package).joinpath(MODEL_FILE).read_text(encoding="utf-8")
-        return cls.from_dict(json.loads(source))
+        files = resources.files(__name__.rpartition(".")[0])
+        meta = json.loads(files.joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+        return cls.from_files(meta, files.joinpath(TABLE_FILE).read_bytes())
+
+    def table_bytes(self) -> bytes:
+        """The weight table as :meth:`from_files` reads it (for the training script)."""
+        values = array("f", self._table)
+        if sys.byteorder != "little":
+            values.byteswap()
+        return zlib.compress(values.tobytes(), 9)
 
     @property
     def thresholds(self) -> tuple[float, float]:
