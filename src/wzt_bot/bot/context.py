@@ -43,5 +43,6 @@ class BotContext:
     default_locale: str = "nl"
     tz: tzinfo = UTC
     language_tools: LanguageTools | None = None
+    translates: bool = False  # WZT_TRANSLATE_URL is set: words go to a translation server
     crisis: CrisisDetector | None = None
     stranger_replies: ReplyThrottle = field(default_factory=ReplyThrottle)

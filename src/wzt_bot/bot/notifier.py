@@ -41,6 +41,7 @@ from wzt_bot.bot.plan_texts import (
 from wzt_bot.bot.survey_texts import offer_keyboard, offer_text
 from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
 from wzt_bot.domain.models import EndAdvice, OutboxMessage, SurveyKind
+from wzt_bot.domain.policies.complaints import NEXT_STEP_WORDS, Contact, ServiceKind
 from wzt_bot.domain.ports import OnWire
 from wzt_bot.i18n import I18n, Translator
 
@@ -56,7 +57,7 @@ _KIND_NL = {
     "appointment": "afspraak",
     "plan_help": "hulp bij een stap uit het plan",
     "evaluation": "voorbereiding evaluatie",
-    "trajectory_end": "traject nadert 18 maanden",
+    "trajectory_end": "traject nadert het einde (18 maanden, of 24 na een verlenging)",
 }
 _URGENCY_NL = {"urgent": "DRINGEND", "high": "hoog", "normal": "normaal"}
 
@@ -129,13 +130,29 @@ def complaint_status_text(t: Translator, payload: dict[str, Any]) -> str:
     if payload.get("answer"):
         parts.append(str(payload["answer"]))
     if payload.get("status") == "beantwoord":
-        parts.append(
-            t(
-                "Ben je niet tevreden met het antwoord? "
-                "Je kan gratis naar de Vlaamse Ombudsdienst: 0800 240 50."
-            )
-        )
+        parts.append(_next_step(t, payload))
     return "\n\n".join(parts)
+
+
+def _next_step(t: Translator, payload: dict[str, Any]) -> str:
+    """Where to go when the answer does not satisfy: per kind of service (policies/complaints:
+    the Vlaamse Ombudsdienst only for Flemish public services)."""
+    try:
+        kind = ServiceKind(str(payload.get("next_kind")))
+    except ValueError:
+        kind = ServiceKind.OTHER
+    lines = [t("Ben je niet tevreden met het antwoord?")]
+    after = payload.get("next")
+    contact = Contact.from_json(after) if isinstance(after, dict) else None
+    if contact is None or kind is ServiceKind.FLEMISH_PUBLIC:
+        lines.append(t(NEXT_STEP_WORDS[kind]))
+    if contact is not None:
+        lines.append(contact.name)
+        if contact.phone:
+            lines.append(t("📞 Bellen: {phone}", phone=contact.phone))
+        if contact.web:
+            lines.append(t("🌐 Op het internet: {web}", web=contact.web))
+    return "\n".join(lines)
 
 
 def _render_plan(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:

@@ -254,6 +254,15 @@ class SqlStaffRepository(_Repo):
         row = await self.s.get(StaffRow, staff_id)
         return await self._staff(row) if row else None
 
+    async def for_team(self, team_id: uuid.UUID) -> Sequence[Staff]:
+        rows = await self.s.scalars(
+            select(StaffRow)
+            .join(StaffTeamRow, StaffTeamRow.staff_id == StaffRow.id)
+            .where(StaffTeamRow.team_id == team_id, StaffRow.active.is_(True))
+            .order_by(StaffRow.name)
+        )
+        return [await self._staff(row) for row in rows]
+
     async def update(self, staff: Staff) -> None:
         await self.s.execute(
             update(StaffRow)

@@ -107,8 +107,10 @@ async def hub(
     else:
         objective = await shown(ctx, participant, t, mine.version.document.objective)
         lines.append(t("Je doel:") + "\n" + objective)
-        if mine.answer is None:
-            lines.append(t("Er is een nieuwe versie van je plan. Wat vind je ervan?"))
+        if mine.answer is None and mine.version.number == 1:
+            lines.append(t("Je plan staat klaar. Wat vind je ervan?"))
+        elif mine.answer is None:
+            lines.append(t("Je plan is aangepast. Wat vind je ervan?"))
     trajectory = mine.trajectory
     if trajectory is not None and trajectory.paused:
         lines.append(t("Je traject staat even op pauze. Dat is oké."))
@@ -533,7 +535,7 @@ async def _done(
         await _newer_plan(callback, participant, uow, ctx, t)
         return
     await svc.mark_done(uow, ctx.clock, participant, actions[index].id)
-    text = t("✅ Goed zo! Ik heb aan je team laten weten dat deze stap gedaan is.")
+    text = t("✅ Weer een stap gezet. Ik heb aan je team laten weten dat deze stap gedaan is.")
     if index < len(actions) - 1:
         markup = InlineKeyboardMarkup(
             inline_keyboard=[

@@ -386,6 +386,8 @@ def _apply_extension(trajectory: Trajectory, change: TrajectoryChange) -> list[t
         errors.append(("extension_reason", "an extension is an exception: say why"))
     elif change.extended_until <= rules.add_months(trajectory.start_date, rules.MAX_MONTHS):
         errors.append(("extended_until", "an extension ends after month 18"))
+    if change.extended_until != trajectory.extended_until:
+        trajectory.end_warning_at = None  # warn again before the new limit
     trajectory.extended_until = change.extended_until
     trajectory.extension_reason = change.extension_reason or trajectory.extension_reason
     return errors
@@ -960,7 +962,9 @@ async def tick(
         ):
             report.evaluation_notices += 1
     started_before = rules.add_months(today + rules.END_WARNING, -rules.MAX_MONTHS)
-    nearing = await uow.plans.end_warnings_due(started_before, limit)
+    nearing = await uow.plans.end_warnings_due(
+        started_before, limit, extension_ends_by=today + rules.END_WARNING
+    )
     report.looked_at = max(report.looked_at, len(nearing))
     for trajectory in nearing:
         if not rules.end_warning_due(trajectory, today):
@@ -968,7 +972,15 @@ async def tick(
         participant = await uow.participants.get(trajectory.participant_id)
         if participant is None:
             continue
-        end = rules.add_months(trajectory.start_date, rules.MAX_MONTHS)
+        end = rules.end_limit(trajectory)
+        text = (
+            f"De verlenging van het activeringstraject loopt af op {end.isoformat()} "
+            "(hoogstens 24 maanden na de start). Bespreek de volgende stap (eindadvies)."
+            if trajectory.extended_until is not None
+            else f"Het activeringstraject bereikt 18 maanden op {end.isoformat()}. "
+            "Bespreek de volgende stap (eindadvies, of een verlenging na een pauze, "
+            "tot hoogstens 24 maanden)."
+        )
         await flags.raise_flag(
             uow,
             clock,
@@ -976,10 +988,7 @@ async def tick(
             kind=FlagKind.TRAJECTORY_END,
             urgency=FlagUrgency.NORMAL,
             source="plan:month18",
-            words=flags.Words(
-                text=f"Het activeringstraject bereikt 18 maanden op {end.isoformat()}. "
-                "Bespreek de volgende stap (eindadvies, of een verlenging als dat echt nodig is)."
-            ),
+            words=flags.Words(text=text),
             author=Author.SYSTEM,
         )
         trajectory.end_warning_at = now
