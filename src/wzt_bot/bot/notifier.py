@@ -31,12 +31,16 @@ from wzt_bot.bot.plan_texts import (
     answer_keyboard,
     appointment_keyboard,
     appointment_text,
+    cover_keyboard,
+    cover_text,
     end_advice_text,
     end_keyboard,
     evaluation_keyboard,
     evaluation_text,
     plan_reminder_text,
     plan_version_text,
+    restart_keyboard,
+    restart_text,
 )
 from wzt_bot.bot.survey_texts import offer_keyboard, offer_text
 from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
@@ -117,7 +121,17 @@ def _render_other(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
         except ValueError as exc:
             raise RejectedError(f"unknown survey {message.payload.get('survey')!r}") from exc
         return offer_text(t, kind), offer_keyboard(t, kind)
+    if message.kind in ("cover", "restart"):
+        return _render_people(message, t)
     return _render_plan(message, t)
+
+
+def _render_people(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
+    """Who covers (hiva.md R10) and the restart after a pause (R16)."""
+    p = dict(message.payload)
+    if message.kind == "cover":
+        return cover_text(t, p), cover_keyboard(t)
+    return restart_text(t, p), restart_keyboard(t)
 
 
 def complaint_status_text(t: Translator, payload: dict[str, Any]) -> str:

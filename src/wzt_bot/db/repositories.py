@@ -312,6 +312,7 @@ def _participant(row: ParticipantRow) -> Participant:
         checkin_daypart=DayPart(row.checkin_daypart),
         checkin_less_often=row.checkin_less_often,
         checkin_snooze_until=row.checkin_snooze_until,
+        stage_explained_at=row.stage_explained_at,
     )
 
 
@@ -335,6 +336,7 @@ def participant_values(participant: Participant) -> dict[str, Any]:
         "checkin_daypart": participant.checkin_daypart.value,
         "checkin_less_often": participant.checkin_less_often,
         "checkin_snooze_until": participant.checkin_snooze_until,
+        "stage_explained_at": participant.stage_explained_at,
     }
 
 

@@ -13,6 +13,7 @@ records the extension (counting pauses silently would hide the warning).
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -257,6 +258,22 @@ def diff(old: PlanDocument | None, new: PlanDocument) -> list[Change]:
         Change(what="action_removed", title=a.title) for a in old.actions if a.id not in new_ids
     )
     return changes
+
+
+_STAGE = re.compile(r"(?<!\w)stages?(?!\w)", re.IGNORECASE)
+
+
+def mentions_stage(text: str) -> bool:
+    """Whether a Dutch plan text uses the word "stage" (hiva.md R22: explain it once)."""
+    return bool(_STAGE.search(text))
+
+
+def plan_mentions_stage(document: PlanDocument) -> bool:
+    """The plan has a stage, or its objective or a step speaks of one."""
+    if document.stage is not None:
+        return True
+    texts = [document.objective] + [f"{a.title} {a.details}" for a in document.actions]
+    return any(mentions_stage(text) for text in texts)
 
 
 def open_actions(document: PlanDocument) -> list[PlanAction]:

@@ -42,7 +42,7 @@ from wzt_bot.domain.models import (
 from wzt_bot.domain.policies import trajectory as rules
 from wzt_bot.domain.policies.schedule import next_allowed
 from wzt_bot.domain.ports import Clock, LanguageTools, UnitOfWork
-from wzt_bot.domain.services import audit, checkins, flags, outbox, surveys
+from wzt_bot.domain.services import audit, checkins, coverage, flags, outbox, surveys
 from wzt_bot.domain.services.participants import visible_participant
 
 #: No pressure: one reminder to answer a new plan version, this long after it was sent.
@@ -465,6 +465,7 @@ async def update_trajectory(
         participant, change, now
     )
     was_discussed = trajectory is not None and trajectory.end_advice_discussed_on is not None
+    was_paused = trajectory is not None and trajectory.paused
     if trajectory is None:
         detail_fields = {"end_advice", "extended_until", "stopped_on", "end_advice_discussed_on"}
         if change.given & detail_fields:
@@ -487,6 +488,8 @@ async def update_trajectory(
     await uow.participants.update(participant)
     await audit.by_staff(uow, clock, staff.id, "participant.trajectory", participant.id)
     await checkins.replan(uow, clock, tz, participant)
+    if was_paused and trajectory is not None and not trajectory.paused:
+        await _offer_restart(uow, clock, tz, participant, trajectory, tools)
     if trajectory is not None and trajectory.end_advice_discussed_on and not was_discussed:
         await _offer_end_advice(uow, clock, tz, participant, trajectory, tools)
         await surveys.trajectory_ended(uow, clock, tz, participant)
@@ -499,6 +502,42 @@ async def read_trajectory(
     participant = await visible_participant(uow, staff, participant_id)
     await audit.by_staff(uow, clock, staff.id, "participant.trajectory_read", participant.id)
     return participant, await uow.plans.trajectory(participant.id)
+
+
+async def _offer_restart(
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: tzinfo,
+    participant: Participant,
+    trajectory: Trajectory,
+    tools: LanguageTools | None,
+) -> None:
+    """The pause ended: a restart message with who to contact and what comes next (hiva.md
+    R16; NOOZO §7.4: "een herstart van een traject vraagt extra begeleiding")."""
+    if not checkins.may_receive(participant):
+        return  # Mijn plan shows the trajectory running again
+    to = await flags.recipient(uow, participant, None)
+    version = await uow.plans.latest_version(participant.id)
+    todo = rules.open_actions(version.document) if version else []
+    step = todo[0].title if todo else ""
+    last = trajectory.pauses[-1]
+    today = clock.now().astimezone(tz).date()
+    evaluation = trajectory.next_evaluation_date
+    await outbox.to_participant(
+        uow,
+        clock,
+        participant,
+        key=f"restart:{participant.id.hex}:{last.start.isoformat()}",
+        kind="restart",
+        payload={
+            "contact": to.staff.name if to.staff else "",
+            "function": to.staff.function.value if to.staff and to.staff.function else None,
+            "step": step,
+            "step_tr": await _translation(tools, step, participant.locale),
+            "evaluation": evaluation.isoformat() if evaluation and evaluation >= today else None,
+        }
+        | await _quiet(uow, tz, participant),
+    )
 
 
 async def _offer_end_advice(
@@ -563,12 +602,14 @@ async def put_directory(
     await uow.plans.save_directory(participant.id, entries, now)
     main = next((e.staff_id for e in entries if e.main and e.staff_id), None)
     backup = next((e.staff_id for e in entries if e.backup and e.staff_id), None)
+    before = participant.main_contact_id
     if main or backup:
         participant.main_contact_id = main or participant.main_contact_id
         participant.backup_contact_id = backup or participant.backup_contact_id
         participant.updated_at = now
         await uow.participants.update(participant)
     await audit.by_staff(uow, clock, staff.id, "participant.directory", participant.id)
+    await coverage.main_contact_changed(uow, clock, tz, participant, before)  # hiva.md R10
     return entries
 
 
@@ -706,6 +747,16 @@ async def my_plan(uow: UnitOfWork, participant: Participant) -> MyPlan:
         marks=await uow.plans.marks(participant.id) if version else {},
         answer=answer,
     )
+
+
+async def explain_stage_once(uow: UnitOfWork, clock: Clock, participant: Participant) -> bool:
+    """True the first time the participant meets the word "stage" in their plan, and
+    remembers that it was explained (hiva.md R22); False ever after."""
+    if participant.stage_explained_at is not None:
+        return False
+    participant.stage_explained_at = clock.now()
+    await uow.participants.update(participant)
+    return True
 
 
 async def _own_action(uow: UnitOfWork, participant: Participant, action_id: str) -> PlanAction:
