@@ -138,7 +138,10 @@ def complaint_dialog() -> Dialog:
                 ),
                 T("3. Ben je niet tevreden, of krijg je geen antwoord op tijd?"),
                 Format("{next_step}"),
-                T("Gaat het over VDAB? Dan kan je daarna gratis naar de Vlaamse Ombudsdienst."),
+                T(
+                    "Gaat het over VDAB? Dan kan je daarna gratis naar de Vlaamse Ombudsdienst.",
+                    when="not_public",
+                ),
                 Format("{ombudsdienst}"),
                 T("Je klacht gaat naar: {handler}."),
                 T("Niet naar je team. Je team ziet je klacht niet.", when="about_team"),

@@ -100,19 +100,21 @@ async def get_steps(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     t = translator(dialog_manager)
     settings = await _settings(dialog_manager)
     about_team = bool(dialog_manager.dialog_data.get("about_team"))
-    ombudsdienst = "\n".join(
-        (
-            contact_lines(t, settings.ombudsdienst),
-            t("Ook gratis: de Vlaamse infolijn 1700, op werkdagen."),
-            t(
-                "De Ombudsdienst neemt geen klachten zonder naam aan. Je kan wel vragen "
-                "dat je naam niet wordt doorgegeven."
-            ),
-        )
-    )
     handler = settings.handler(about_team)
+    # A Flemish public service's next step already is the Ombudsdienst (with its contacts);
+    # for any other kind the Ombudsdienst is named apart, for complaints about VDAB.
+    public = handler.kind is ServiceKind.FLEMISH_PUBLIC
+    lines = [] if public else [contact_lines(t, settings.ombudsdienst)]
+    lines += [
+        t("Ook gratis: de Vlaamse infolijn 1700, op werkdagen."),
+        t(
+            "De Ombudsdienst neemt geen klachten zonder naam aan. Je kan wel vragen "
+            "dat je naam niet wordt doorgegeven."
+        ),
+    ]
     return {
-        "ombudsdienst": ombudsdienst,
+        "ombudsdienst": "\n".join(lines),
+        "not_public": not public,
         "next_step": next_step_text(t, settings, handler.kind),
         "handler": said(t, handler.contact.name),
         "about_team": about_team,
