@@ -33,3 +33,13 @@ def test_my_data_names_the_readers_and_promises_nothing_untrue() -> None:
 
 def test_a_resolved_question_is_not_a_closed_file() -> None:
     assert "afgerond" not in resolved_text(NL, "An", None)
+
+
+def test_the_eindadvies_is_framed_as_the_teams_advice_without_an_appeal() -> None:
+    """Decree Art. 23: talk about it, add one's view or complain; no heroverweging."""
+    from wzt_bot.bot.plan_texts import end_advice_text
+    from wzt_bot.domain.models import EndAdvice
+
+    text = end_advice_text(NL, EndAdvice.WELZIJN, "Eerst rust.", None, "", None)
+    assert "Dit is het advies van je team." in text
+    assert "heroverweging" not in text and "VDAB" not in text

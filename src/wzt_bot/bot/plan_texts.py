@@ -378,6 +378,14 @@ def end_advice_text(
         parts.append(with_translation(t, text, text_tr))
     if steps:
         parts.append("\n".join([t("Je volgende stappen:"), with_translation(t, steps, steps_tr)]))
+    # Decree Art. 23: the eindadvies is the team's advice, discussed with the participant;
+    # not a VDAB decision to appeal (no heroverweging): talk, add one's view, or complain.
+    parts.append(
+        t(
+            "Dit is het advies van je team. Ben je het er niet mee eens? Dat mag. "
+            "Zeg het je team, of kies 📣 Klacht."
+        )
+    )
     parts.append(t("Heb je nog vragen? Je kan nog een jaar contact opnemen met je begeleider."))
     return "\n\n".join(parts)
 
