@@ -214,6 +214,7 @@ class Container:
             default_locale=self.settings.default_locale,
             tz=self.settings.tz,
             language_tools=self.language_tools,
+            translates=self.settings.translate_url is not None,
             crisis=CrisisCheck.load(),
         )
         self.dispatcher = build_dispatcher(ctx, self._storage())

@@ -127,7 +127,7 @@ async def test_evaluation_notice_once_then_the_date_moves_on(container: Containe
     assert trajectory.next_evaluation_date == date(2026, 12, 14)
 
 
-async def test_month_18_warning_once_and_not_after_an_extension(container: Container) -> None:
+async def test_end_warning_once_and_again_before_an_extension_ends(container: Container) -> None:
     clock = FrozenClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     sam = await linked_participant(container, clock, name="Sam", user_id=8104)
     kim = await linked_participant(container, clock, name="Kim", user_id=8105, team_id=sam.team_id)
@@ -179,6 +179,22 @@ async def test_month_18_warning_once_and_not_after_an_extension(container: Conta
             )
         ).scalar_one()
     assert warned is not None
+    # The extension (after a pause, at most month 24: NOOZO §7.4) gets its own warning,
+    # 8 weeks before it ends on 30 June 2027: due from 5 May.
+    clock.advance(datetime(2027, 5, 4, 10, 0, tzinfo=UTC) - clock.now())
+    assert (await outreach_tick(container.uow_factory, clock, BRU)).end_warnings == 0
+    clock.advance(timedelta(days=1))
+    assert (await outreach_tick(container.uow_factory, clock, BRU)).end_warnings == 1
+    assert (await outreach_tick(container.uow_factory, clock, BRU)).end_warnings == 0
+    async with container.uow_factory() as uow:
+        found, _ = await uow.flags.search(
+            FlagFilter(kind=FlagKind.TRAJECTORY_END, participant_id=kim.participant.id),
+            offset=0,
+            limit=10,
+        )
+        words = await uow.flags.messages(found[0].id) if found else []
+    assert len(found) == 1
+    assert any("2027-06-30" in m.text for m in words)
 
 
 async def test_contact_from_who_is_who_goes_to_that_person(container: Container) -> None:

@@ -15,7 +15,13 @@ from aiogram_dialog.test_tools.keyboard import InlineButtonTextLocator
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.factory import build_dispatcher
 from wzt_bot.clock import SystemClock
-from wzt_bot.domain.models import ConsentKind, Role
+from wzt_bot.domain.models import (
+    ConsentKind,
+    DirectoryEntry,
+    DirectoryRole,
+    Role,
+    StaffFunction,
+)
 from wzt_bot.domain.services import admin, participants
 from wzt_bot.domain.services.onboarding import participant_for_user
 from wzt_bot.wiring import Container
@@ -85,7 +91,7 @@ async def test_onboarding_dialog_windows(container: Container) -> None:
     assert intro.text.startswith(
         en("Welkom, {name}! Ik ben de chatbot van je begeleiding.", name="Amira")
     )
-    assert en("• Ik ben geen controle van VDAB.") in intro.text
+    assert en("• Ik beoordeel je niet.") in intro.text
 
     manager.reset_history()
     await client.click(intro, InlineButtonTextLocator(en("Verder ▶️")))
@@ -107,3 +113,60 @@ async def test_onboarding_dialog_windows(container: Container) -> None:
     assert [(c.kind, c.granted, c.locale) for c in consents] == [
         (ConsentKind.CHECKIN_MESSAGES, False, "en")
     ]
+
+
+async def test_privacy_window_says_who_reads_and_how_messages_travel(
+    container: Container,
+) -> None:
+    """No promise that VDAB never sees the chat: the readers are named from the team's data
+    (a casemanager werk at VDAB included), Telegram is named, and so is the translation
+    server when one is configured (issue 16 §6)."""
+    async with container.uow_factory() as uow:
+        team = await admin.create_team(uow, name="Team R", network_name="Netwerk R")
+        created = await admin.create_staff(
+            uow, name="An Claes", role=Role.CASEMANAGER, team_ids=frozenset({team.id})
+        )
+        created.staff.function = StaffFunction.CASEMANAGER_WERK
+        await uow.staff.update(created.staff)
+        zorg = await admin.create_staff(
+            uow, name="Bert Peeters", role=Role.CASEMANAGER, team_ids=frozenset({team.id})
+        )
+        zorg.staff.function = StaffFunction.CASEMANAGER_ZORG
+        await uow.staff.update(zorg.staff)
+        issued = await participants.create_participant(
+            uow, SystemClock(), created.staff, display_name="Amira Haddad", team_id=team.id
+        )
+        await uow.plans.save_directory(
+            issued.participant.id,
+            [
+                DirectoryEntry(
+                    name="An Claes",
+                    role=DirectoryRole.CASEMANAGER_WERK,
+                    organisation="VDAB",
+                    staff_id=created.staff.id,
+                )
+            ],
+            datetime.now(UTC),
+        )
+        await uow.commit()
+    ctx = BotContext(
+        uow_factory=container.uow_factory,
+        clock=SystemClock(),
+        i18n=container.i18n,
+        translates=True,
+    )
+    manager = MockMessageManager()
+    dp = build_dispatcher(ctx, MemoryStorage(), message_manager=manager)
+    client = BotClient(dp, user_id=USER + 1, chat_id=USER + 1, bot=RecordingBot())
+    await client.send(f"/start {issued.code}")
+    await client.click(manager.one_message(), InlineButtonTextLocator("Nederlands"))
+    intro = manager.last_message()
+    manager.reset_history()
+    await client.click(intro, InlineButtonTextLocator("Verder ▶️"))
+    text = manager.last_message().text or ""
+    assert "VDAB krijgt deze chat niet te zien" not in text
+    assert "Alleen jouw team" not in text
+    assert "• An Claes, begeleider voor werk, bij VDAB" in text
+    assert "• Bert Peeters, begeleider voor zorg" in text
+    assert "Telegram versleutelt ze niet van begin tot eind." in text
+    assert "vertaaldienst" in text

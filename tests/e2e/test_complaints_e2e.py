@@ -190,6 +190,10 @@ async def test_a_decision_route_explains_reconsideration_and_offers_help(
     await h.sandbox.send_text(user, "/klacht")
     await wait_button(h, user, t("⚖️ Ik ben het niet eens met een beslissing"))
     await h.sandbox.press(user, t("⚖️ Ik ben het niet eens met een beslissing"))
+    await h.wait_text(user, t("Over welke beslissing gaat het?"))
+    # decree Art. 10: reconsideration only for VDAB's "no" to taking part
+    assert "heroverweging" not in await h.last_bot_text(user)
+    await h.sandbox.press(user, t("🚪 VDAB zei nee op mijn vraag om te starten"))
     await h.wait_text(user, t("Dat heet een heroverweging.").split(".")[0])
     assert "VDAB klachtendienst" in await h.last_bot_text(user)
     await h.sandbox.press(user, t("🤝 Ja, help me daarbij"))
@@ -203,6 +207,38 @@ async def test_a_decision_route_explains_reconsideration_and_offers_help(
                 FlagFilter(participant_id=participant.id), offset=0, limit=5
             )
         assert [f.source for f in found] == ["complaint:decision"]
+
+    await eventually(flagged)
+    await callbacks_all_answered(h)
+
+
+async def test_the_eindadvies_is_the_teams_advice_not_a_decision_to_appeal(
+    harness: Harness,
+) -> None:
+    """Decree Art. 23: talk about it, give one's own view, or complain; no heroverweging."""
+    h, user = harness, 7406
+    t = h.container.i18n.get("nl")
+    await onboard(h, user)
+    await h.sandbox.send_text(user, "/klacht")
+    await wait_button(h, user, t("⚖️ Ik ben het niet eens met een beslissing"))
+    await h.sandbox.press(user, t("⚖️ Ik ben het niet eens met een beslissing"))
+    await wait_button(h, user, t("🧭 Het advies op het einde van mijn traject"))
+    await h.sandbox.press(user, t("🧭 Het advies op het einde van mijn traject"))
+    await h.wait_text(user, t("Ben je het er niet mee eens? Dat mag. Je kan:"))
+    text = await h.last_bot_text(user)
+    assert "heroverweging" not in text and "VDAB klachtendienst" not in text
+    assert "Het is geen beslissing van VDAB." in text
+    await h.sandbox.press(user, t("🤝 Ik wil erover praten met mijn team"))
+    await h.wait_text(user, t("Goed. Ik heb aan je team gevraagd om contact met je op te nemen."))
+
+    async def flagged() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            found, _ = await uow.flags.search(
+                FlagFilter(participant_id=participant.id), offset=0, limit=5
+            )
+        assert [f.source for f in found] == ["complaint:end_advice"]
 
     await eventually(flagged)
     await callbacks_all_answered(h)

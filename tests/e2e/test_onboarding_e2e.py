@@ -71,7 +71,7 @@ async def test_full_onboarding(harness: Harness, tg_lang: str, button: str, loca
     if locale != "nl":
         assert welcome != "Welkom, Sam! Ik ben de chatbot van je begeleiding.", "not translated"
     await h.wait_text(user, welcome)
-    assert t("• Ik ben geen controle van VDAB.") in await h.last_bot_text(user)
+    assert t("• Ik beoordeel je niet.") in await h.last_bot_text(user)
 
     # 3. Who sees what, and the helplines.
     await h.sandbox.press(user, t("Verder ▶️"))
@@ -136,7 +136,7 @@ async def test_menu_items_are_never_dead(harness: Harness) -> None:
     await eventually(flagged)
 
     await h.sandbox.press(user, "🔒 Mijn gegevens")
-    await h.wait_text(user, t("Dit weten we over jou:"))
+    await h.wait_text(user, t("Dit staat over jou in de chatbot:"))
     assert t("• Berichten van mij: nee") in await h.last_bot_text(user)
     await h.sandbox.press(user, t("Wel berichten graag"))
     await h.wait_text(user, t("Dank je! Ik stuur je af en toe een kort bericht."))

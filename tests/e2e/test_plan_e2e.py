@@ -174,9 +174,8 @@ async def test_plan_walkthrough_in_dutch(database_url: str) -> None:
             await h.sandbox.press(user, t("Volgende") + " ▶️")
             await h.wait_text(user, t("Stap {i} van {n}", i=2, n=2))
             await h.sandbox.press(user, "✅ " + t("Gedaan"))
-            await h.wait_text(
-                user, t("✅ Goed zo! Ik heb aan je team laten weten dat deze stap gedaan is.")
-            )
+            done = "✅ Weer een stap gezet. Ik heb aan je team laten weten dat deze stap gedaan is."
+            await h.wait_text(user, t(done))
 
             async def marked() -> None:
                 actions = (await client.get(f"{base}/plan")).json()["actions"]

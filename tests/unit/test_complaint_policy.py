@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from wzt_bot.dialogs.complaint.handlers import DEFAULT_WORDS, contact_lines, said
-from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact, Handler
+from wzt_bot.bot.notifier import complaint_status_text
+from wzt_bot.dialogs.complaint.handlers import (
+    DEFAULT_WORDS,
+    contact_lines,
+    has_details,
+    next_step_text,
+    said,
+)
+from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact, Handler, ServiceKind
 from wzt_bot.domain.services.complaints import new_receipt
 from wzt_bot.i18n import I18n
 
@@ -62,3 +69,52 @@ def test_receipts_are_easy_to_read_aloud_and_differ() -> None:
     for receipt in receipts:
         assert receipt.startswith("K-") and len(receipt) == 8
         assert not set(receipt[2:]) & set("01OI")
+
+
+def test_the_ombudsdienst_is_the_next_step_only_for_flemish_public_services() -> None:
+    """Issue 16 §6: a CAW, a mental-health or VAPH provider or an OCMW has another route;
+    the next step is data per kind of service."""
+    nl = I18n().get("nl")
+    base = ComplaintSettings()
+    assert "Vlaamse Ombudsdienst" in next_step_text(nl, base, ServiceKind.FLEMISH_PUBLIC)
+    assert "0800 240 50" in next_step_text(nl, base, ServiceKind.FLEMISH_PUBLIC)
+    for kind in (
+        ServiceKind.CAW,
+        ServiceKind.MENTAL_HEALTH,
+        ServiceKind.VAPH,
+        ServiceKind.LOCAL_PUBLIC,
+        ServiceKind.OTHER,
+    ):
+        assert "Ombudsdienst" not in next_step_text(nl, base, kind)
+        assert "0800 240 50" not in next_step_text(nl, base, kind)
+    own = ComplaintSettings(
+        next_steps={ServiceKind.LOCAL_PUBLIC: Contact(name="Ombudsdienst Gent", phone="09 1")}
+    )
+    assert "Ombudsdienst Gent" in next_step_text(nl, own, ServiceKind.LOCAL_PUBLIC)
+    assert ComplaintSettings.from_json(own.to_json()) == own
+    caw = Handler(Contact(name="CAW Oost"), kind=ServiceKind.CAW)
+    assert Handler.from_json(caw.to_json(), Handler(Contact(name="x"))).kind is ServiceKind.CAW
+
+
+def test_an_answered_complaint_names_the_next_step_of_its_kind_of_service() -> None:
+    nl = I18n().get("nl")
+    answered = {"receipt": "K-ABCDEF", "status": "beantwoord", "answer": "Sorry."}
+    caw = complaint_status_text(nl, answered | {"next_kind": "caw", "next": None})
+    assert "Ombudsdienst" not in caw and "Vraag het CAW" in caw
+    vdab = complaint_status_text(
+        nl,
+        answered
+        | {"next_kind": "flemish_public", "next": ComplaintSettings().ombudsdienst.to_json()},
+    )
+    assert "Vlaamse Ombudsdienst" in vdab and "0800 240 50" in vdab
+
+
+def test_a_receipt_shows_contact_lines_only_when_there_are_details() -> None:
+    assert not has_details(ComplaintSettings().independent.contact)
+    assert has_details(Contact(name="Klachtenpunt", phone="09 123 45 67"))
+
+
+def test_default_handler_names_use_no_jargon() -> None:
+    base = ComplaintSettings()
+    for name in (base.organisation.contact.name, base.independent.contact.name):
+        assert "klachtenbehandelaar" not in name

@@ -93,22 +93,25 @@ def test_next_evaluation_is_on_the_rhythm_and_never_in_the_past(
     assert nxt - timedelta(weeks=weeks) < max(today, start + timedelta(weeks=weeks))
 
 
-@given(dates, st.booleans(), st.booleans(), st.booleans(), types)
-def test_month_18_warning_is_8_weeks_before_and_only_when_it_applies(
-    start: date, extended: bool, stopped: bool, discussed: bool, kind: TrajectoryType
+@given(dates, st.sampled_from([None, 20, 24, 30]), st.booleans(), st.booleans(), types)
+def test_end_warning_is_8_weeks_before_month_18_or_the_extension_up_to_24(
+    start: date, extended: int | None, stopped: bool, discussed: bool, kind: TrajectoryType
 ) -> None:
+    """Issue 16 §6: the limit is 18 months, or 24 when extended after a pause (NOOZO §7.4);
+    an extended trajectory is warned too (before, it was not warned at all)."""
     t = trajectory(
         type=kind,
         start_date=start,
-        extended_until=rules.add_months(start, 20) if extended else None,
+        extended_until=rules.add_months(start, extended) if extended else None,
         stopped_on=start if stopped else None,
         end_advice_discussed_on=start if discussed else None,
     )
     warn = rules.end_warning_date(t)
-    applies = kind is TrajectoryType.ACTIVERINGSTRAJECT and not (extended or stopped or discussed)
+    applies = kind is TrajectoryType.ACTIVERINGSTRAJECT and not (stopped or discussed)
     assert (warn is not None) == applies
     if warn is not None:
-        assert warn == rules.add_months(start, 18) - timedelta(weeks=8)
+        months = min(extended, 24) if extended else 18
+        assert warn == rules.add_months(start, months) - timedelta(weeks=8)
         assert not rules.end_warning_due(t, warn - timedelta(days=1))
         assert rules.end_warning_due(t, warn)
         t.end_warning_at = NOW
@@ -182,3 +185,14 @@ def test_time_frame_is_rough_and_ordered(today: date, days: int) -> None:
     assert order.index(later_kind) >= order.index(kind)
     if kind == "months":
         assert n >= 2
+
+
+def test_an_extension_goes_up_to_24_months_at_most() -> None:
+    start = date(2026, 1, 15)
+    end = rules.add_months(start, 24)
+    at = TrajectoryType.ACTIVERINGSTRAJECT
+    assert rules.check_dates(at, start, end, extended_until=end) == []
+    too_far = rules.add_months(start, 25)
+    assert rules.check_dates(at, start, end, extended_until=too_far) == [
+        ("extended_until", "an activeringstraject lasts at most 24 months")
+    ]

@@ -43,6 +43,7 @@ class BotContext:
     default_locale: str = "nl"
     tz: tzinfo = UTC
     language_tools: LanguageTools | None = None
+    translates: bool = False  # WZT_TRANSLATE_URL is set: words go to a translation server
     crisis: CrisisCheck | None = None
     #: Who of a team is signed in to the web workspace (a later issue); None: no one can be.
     presence: StaffPresence | None = None

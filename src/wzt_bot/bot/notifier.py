@@ -31,16 +31,21 @@ from wzt_bot.bot.plan_texts import (
     answer_keyboard,
     appointment_keyboard,
     appointment_text,
+    cover_keyboard,
+    cover_text,
     end_advice_text,
     end_keyboard,
     evaluation_keyboard,
     evaluation_text,
     plan_reminder_text,
     plan_version_text,
+    restart_keyboard,
+    restart_text,
 )
 from wzt_bot.bot.survey_texts import offer_keyboard, offer_text
 from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
 from wzt_bot.domain.models import EndAdvice, OutboxMessage, SurveyKind
+from wzt_bot.domain.policies.complaints import NEXT_STEP_WORDS, Contact, ServiceKind
 from wzt_bot.domain.ports import OnWire
 from wzt_bot.i18n import I18n, Translator
 
@@ -56,7 +61,7 @@ _KIND_NL = {
     "appointment": "afspraak",
     "plan_help": "hulp bij een stap uit het plan",
     "evaluation": "voorbereiding evaluatie",
-    "trajectory_end": "traject nadert 18 maanden",
+    "trajectory_end": "traject nadert het einde (18 maanden, of 24 na een verlenging)",
 }
 _URGENCY_NL = {"urgent": "DRINGEND", "high": "hoog", "normal": "normaal"}
 
@@ -116,7 +121,17 @@ def _render_other(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
         except ValueError as exc:
             raise RejectedError(f"unknown survey {message.payload.get('survey')!r}") from exc
         return offer_text(t, kind), offer_keyboard(t, kind)
+    if message.kind in ("cover", "restart"):
+        return _render_people(message, t)
     return _render_plan(message, t)
+
+
+def _render_people(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
+    """Who covers (hiva.md R10) and the restart after a pause (R16)."""
+    p = dict(message.payload)
+    if message.kind == "cover":
+        return cover_text(t, p), cover_keyboard(t)
+    return restart_text(t, p), restart_keyboard(t)
 
 
 def complaint_status_text(t: Translator, payload: dict[str, Any]) -> str:
@@ -129,13 +144,29 @@ def complaint_status_text(t: Translator, payload: dict[str, Any]) -> str:
     if payload.get("answer"):
         parts.append(str(payload["answer"]))
     if payload.get("status") == "beantwoord":
-        parts.append(
-            t(
-                "Ben je niet tevreden met het antwoord? "
-                "Je kan gratis naar de Vlaamse Ombudsdienst: 0800 240 50."
-            )
-        )
+        parts.append(_next_step(t, payload))
     return "\n\n".join(parts)
+
+
+def _next_step(t: Translator, payload: dict[str, Any]) -> str:
+    """Where to go when the answer does not satisfy: per kind of service (policies/complaints:
+    the Vlaamse Ombudsdienst only for Flemish public services)."""
+    try:
+        kind = ServiceKind(str(payload.get("next_kind")))
+    except ValueError:
+        kind = ServiceKind.OTHER
+    lines = [t("Ben je niet tevreden met het antwoord?")]
+    after = payload.get("next")
+    contact = Contact.from_json(after) if isinstance(after, dict) else None
+    if contact is None or kind is ServiceKind.FLEMISH_PUBLIC:
+        lines.append(t(NEXT_STEP_WORDS[kind]))
+    if contact is not None:
+        lines.append(contact.name)
+        if contact.phone:
+            lines.append(t("📞 Bellen: {phone}", phone=contact.phone))
+        if contact.web:
+            lines.append(t("🌐 Op het internet: {web}", web=contact.web))
+    return "\n".join(lines)
 
 
 def _render_plan(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:

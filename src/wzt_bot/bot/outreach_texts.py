@@ -182,7 +182,7 @@ def reply_text(t: Translator, sender: str, text: str, translation: str | None = 
 
 
 def resolved_text(t: Translator, sender: str, note: str | None) -> str:
-    parts = [t("{sender} heeft je vraag afgerond.", sender=sender)]
+    parts = [t("{sender} heeft je vraag opgevolgd.", sender=sender)]
     if note:
         parts.append(note)
     parts.append(t("Heeft dit geholpen?"))

@@ -277,6 +277,23 @@ def change_lines(t: Translator, changes: list[dict[str, Any]], more: int) -> lis
     return lines
 
 
+def stage_explained_text(t: Translator) -> str:
+    """hiva.md R22: "stage" explained once, in plain words, the first time it appears: its
+    purpose (discovering, rhythm, preparing for work) and that it is unpaid, with some costs
+    paid back (hiva.md §5.3.2: VDAB reimburses childcare and bus passes)."""
+    return "\n".join(
+        (
+            "💡 " + t("Wat is een stage?"),
+            t("Je doet werkervaring op bij een werkgever."),
+            t("Je ontdekt welk werk bij je past, en je went aan een ritme."),
+            t("Zo maak je je stap voor stap klaar voor betaald werk."),
+            t("Je krijgt geen loon voor een stage."),
+            t("Sommige kosten krijg je terug, zoals de bus of kinderopvang."),
+            t("Vraag je team wat voor jou geldt."),
+        )
+    )
+
+
 def plan_version_text(t: Translator, payload: dict[str, Any]) -> str:
     name = str(payload.get("name") or "")
     head = (
@@ -361,6 +378,14 @@ def end_advice_text(
         parts.append(with_translation(t, text, text_tr))
     if steps:
         parts.append("\n".join([t("Je volgende stappen:"), with_translation(t, steps, steps_tr)]))
+    # Decree Art. 23: the eindadvies is the team's advice, discussed with the participant;
+    # not a VDAB decision to appeal (no heroverweging): talk, add one's view, or complain.
+    parts.append(
+        t(
+            "Dit is het advies van je team. Ben je het er niet mee eens? Dat mag. "
+            "Zeg het je team, of kies 📣 Klacht."
+        )
+    )
     parts.append(t("Heb je nog vragen? Je kan nog een jaar contact opnemen met je begeleider."))
     return "\n\n".join(parts)
 
@@ -370,5 +395,108 @@ def end_keyboard(t: Translator) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [_btn("📞 " + t("Contact met mijn vroegere begeleider"), PlanCb(do="aftercare"))],
             [_btn("📋 " + t("Terug naar mijn plan"), PlanCb(do="hub"))],
+        ]
+    )
+
+
+#: A staff member's function after their name ("An is je begeleider voor werk.").
+COVER_FUNCTIONS: dict[str, str] = {
+    "casemanager_werk": N_("je begeleider voor werk"),
+    "casemanager_zorg": N_("je begeleider voor zorg"),
+    "stagebegeleider": N_("je begeleider op de stage"),
+    "partner": N_("een partner van je team"),
+}
+
+
+def _function_line(t: Translator, person: dict[str, Any]) -> str | None:
+    label = COVER_FUNCTIONS.get(str(person.get("function")))
+    if not label or not person.get("name"):
+        return None
+    return t("{who} is {function}.", who=person["name"], function=t(label))
+
+
+def cover_text(t: Translator, payload: dict[str, Any]) -> str:
+    """hiva.md R10: a new main contact, or the main contact away and who covers, told to the
+    participant with what the new person can read."""
+    name = payload.get("name")
+    who: dict[str, Any] = dict(payload.get("who") or {})
+    cover: dict[str, Any] = dict(payload.get("cover") or {})
+    event = payload.get("event")
+    parts: list[str | None] = []
+    if event == "back":
+        parts = [
+            t("Hallo {name}. {who} is er weer.", name=name, who=who.get("name")),
+            t("Wat je naar je team stuurt, komt weer bij {who}.", who=who.get("name")),
+        ]
+    elif event == "away" and not cover.get("name"):
+        parts = [
+            t("Hallo {name}. {who} is een tijdje afwezig.", name=name, who=who.get("name")),
+            t("In die tijd helpt je team je verder."),
+        ]
+    else:
+        first = (
+            t("Hallo {name}. {who} is een tijdje afwezig.", name=name, who=who.get("name"))
+            + "\n"
+            + t("In die tijd helpt {cover} je verder.", cover=cover.get("name"))
+            if event == "away"
+            else t(
+                "Hallo {name}. Vanaf nu is {cover} je vaste contactpersoon.",
+                name=name,
+                cover=cover.get("name"),
+            )
+        )
+        parts = [
+            first,
+            _function_line(t, cover),
+            t("Wat je naar je team stuurt, komt nu bij {cover}.", cover=cover.get("name"))
+            + "\n"
+            + t(
+                "{cover} kan ook lezen wat je eerder naar je team stuurde.", cover=cover.get("name")
+            ),
+        ]
+    parts.append(t("Heb je vragen hierover? Zeg het gerust."))
+    return "\n\n".join(p for p in parts if p)
+
+
+def cover_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_btn("📞 " + t("Contact met mijn team"), PlanCb(do="call", i=-1))],
+            [_btn("👥 " + t("Wie is wie"), PlanCb(do="who"))],
+        ]
+    )
+
+
+def restart_text(t: Translator, payload: dict[str, Any]) -> str:
+    """hiva.md R16: after a pause, a restart message: what comes next and who to contact."""
+    parts = [
+        t(
+            "Hallo {name}! Je traject loopt weer. Fijn dat je er weer bent.",
+            name=payload.get("name"),
+        ),
+        t("Je bekijkt samen met je team hoe je weer start. Op jouw tempo."),
+    ]
+    step = str(payload.get("step") or "")
+    if step:
+        parts.append(
+            "\n".join((t("Je volgende stap:"), with_translation(t, step, payload.get("step_tr"))))
+        )
+    if payload.get("evaluation"):
+        when = date.fromisoformat(str(payload["evaluation"]))
+        parts.append(t("Op {date} kijken jullie samen hoe het gaat.", date=day(when)))
+    contact = {"name": payload.get("contact"), "function": payload.get("function")}
+    if contact["name"]:
+        parts.append(t("Wie kan je contacteren? {who}.", who=contact["name"]))
+        parts.append(_function_line(t, contact) or "")
+    else:
+        parts.append(t("Wie kan je contacteren? Iemand van je team."))
+    return "\n\n".join(p for p in parts if p)
+
+
+def restart_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_btn("📞 " + t("Contact met mijn team"), PlanCb(do="call", i=-1))],
+            [_btn("📋 " + t("Mijn plan"), PlanCb(do="hub"))],
         ]
     )

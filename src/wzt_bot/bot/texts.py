@@ -10,6 +10,8 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
+from wzt_bot.domain.models import StaffFunction
+from wzt_bot.domain.services.readers import Reader
 from wzt_bot.i18n import N_, I18n, Translator
 
 
@@ -51,6 +53,65 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 EMERGENCY = N_(
     "In nood: bel 112. Zelfmoordlijn: 1813. Tele-Onthaal: 106. Zij zijn er dag en nacht."
 )
+
+
+#: A team member's function, after their name in "who reads what you send".
+READER_FUNCTIONS: dict[StaffFunction | None, str] = {
+    StaffFunction.CASEMANAGER_WERK: N_("begeleider voor werk"),
+    StaffFunction.CASEMANAGER_ZORG: N_("begeleider voor zorg"),
+    StaffFunction.STAGEBEGELEIDER: N_("begeleider op de stage"),
+    StaffFunction.PARTNER: N_("partner van je team"),
+    StaffFunction.OTHER: N_("iemand van je team"),
+    None: N_("iemand van je team"),
+}
+
+
+def readers_text(t: Translator, readers: list[Reader]) -> str:
+    """Who reads what the participant sends, said as it is (no promise about VDAB: the
+    casemanager werk is a VDAB function in many networks, decree.md VDAB row)."""
+    lines = [t("Wat je hier naar je team stuurt, lezen deze mensen:")]
+    for r in readers:
+        function = t(READER_FUNCTIONS.get(r.function, READER_FUNCTIONS[None]))
+        if r.organisation:
+            lines.append(
+                t(
+                    "• {name}, {function}, bij {organisation}",
+                    name=r.name,
+                    function=function,
+                    organisation=r.organisation,
+                )
+            )
+        else:
+            lines.append(t("• {name}, {function}", name=r.name, function=function))
+    if not readers:
+        lines.append(t("• De mensen van je team."))
+    if any(r.function is StaffFunction.CASEMANAGER_WERK and not r.organisation for r in readers):
+        lines.append(t("De begeleider voor werk werkt vaak bij VDAB of voor VDAB."))
+    lines.append(
+        t(
+            "Wie niet in je team zit, leest het niet. "
+            "Alleen de beheerder van de chatbot kan erbij, bij een technisch probleem."
+        )
+    )
+    return "\n".join(lines)
+
+
+def transport_text(t: Translator, *, translates: bool) -> str:
+    """How messages travel: Telegram (not end-to-end encrypted), and a translation server
+    when WZT_TRANSLATE_URL is set."""
+    lines = [
+        t("Je berichten gaan via Telegram. Telegram versleutelt ze niet van begin tot eind."),
+        t("Schrijf daarom liever geen details over je gezondheid."),
+    ]
+    if translates:
+        lines.append(
+            t(
+                "Schrijf je in een andere taal? Dan gaat je bericht ook naar een "
+                "vertaaldienst, zodat je team het kan lezen. Antwoorden van je team gaan "
+                "daar ook langs."
+            )
+        )
+    return "\n".join(lines)
 
 
 def menu_label(t: Translator, item: MenuItem) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wzt_bot.db.fast import FastStatement
@@ -439,14 +439,21 @@ class SqlPlanRepository(_Encrypted):
         rows = await self.s.scalars(query.order_by(TrajectoryRow.next_evaluation_date).limit(limit))
         return [self._trajectory(r) for r in rows]
 
-    async def end_warnings_due(self, started_before: date, limit: int) -> Sequence[Trajectory]:
+    async def end_warnings_due(
+        self, started_before: date, limit: int, *, extension_ends_by: date
+    ) -> Sequence[Trajectory]:
         rows = await self.s.scalars(
             self._open_trajectories()
             .where(
                 TrajectoryRow.type == TrajectoryType.ACTIVERINGSTRAJECT.value,
-                TrajectoryRow.extended_until.is_(None),
                 TrajectoryRow.end_warning_at.is_(None),
-                TrajectoryRow.start_date <= started_before,
+                or_(
+                    and_(
+                        TrajectoryRow.extended_until.is_(None),
+                        TrajectoryRow.start_date <= started_before,
+                    ),
+                    TrajectoryRow.extended_until <= extension_ends_by,
+                ),
             )
             .limit(limit)
         )

@@ -254,6 +254,15 @@ class SqlStaffRepository(_Repo):
         row = await self.s.get(StaffRow, staff_id)
         return await self._staff(row) if row else None
 
+    async def for_team(self, team_id: uuid.UUID) -> Sequence[Staff]:
+        rows = await self.s.scalars(
+            select(StaffRow)
+            .join(StaffTeamRow, StaffTeamRow.staff_id == StaffRow.id)
+            .where(StaffTeamRow.team_id == team_id, StaffRow.active.is_(True))
+            .order_by(StaffRow.name)
+        )
+        return [await self._staff(row) for row in rows]
+
     async def update(self, staff: Staff) -> None:
         await self.s.execute(
             update(StaffRow)
@@ -303,6 +312,7 @@ def _participant(row: ParticipantRow) -> Participant:
         checkin_daypart=DayPart(row.checkin_daypart),
         checkin_less_often=row.checkin_less_often,
         checkin_snooze_until=row.checkin_snooze_until,
+        stage_explained_at=row.stage_explained_at,
     )
 
 
@@ -326,6 +336,7 @@ def participant_values(participant: Participant) -> dict[str, Any]:
         "checkin_daypart": participant.checkin_daypart.value,
         "checkin_less_often": participant.checkin_less_often,
         "checkin_snooze_until": participant.checkin_snooze_until,
+        "stage_explained_at": participant.stage_explained_at,
     }
 
 

@@ -119,6 +119,7 @@ class ParticipantRow(Base):
     )
     checkin_less_often: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     checkin_snooze_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    stage_explained_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     __table_args__ = (
         # The participant list, newest first (the API pages through it).
         Index("ix_participants_created", "created_at", "id"),

@@ -50,7 +50,9 @@ class FeedbackSG(StatesGroup):
 
 class ComplaintSG(StatesGroup):
     choose = State()
-    decision = State()
+    decision = State()  # which decision: VDAB's "no" to taking part, or the eindadvies
+    reconsider = State()  # heroverweging (decree Art. 10)
+    advice = State()  # the eindadvies is the team's advice (Art. 23), not a VDAB decision
     about_team = State()
     steps = State()
     anonymous = State()

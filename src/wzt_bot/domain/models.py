@@ -187,6 +187,7 @@ class Participant:
     checkin_daypart: DayPart = DayPart.MORNING
     checkin_less_often: bool = False
     checkin_snooze_until: datetime | None = None
+    stage_explained_at: datetime | None = None  # "stage" was explained once (hiva.md R22)
 
 
 @dataclass(slots=True)

@@ -107,6 +107,10 @@ class StaffRepository(Protocol):
     async def add(self, staff: Staff, token_hash: str) -> None: ...
     async def get(self, staff_id: uuid.UUID) -> Staff | None: ...
     async def get_by_token_hash(self, token_hash: str) -> Staff | None: ...
+    async def for_team(self, team_id: uuid.UUID) -> Sequence[Staff]:
+        """Active members of a team, by name."""
+        ...
+
     async def update(self, staff: Staff) -> None:
         """Name, function and away (teams and token stay as they are)."""
         ...
@@ -345,9 +349,12 @@ class PlanRepository(Protocol):
         only those whose participant was not told of that date yet)."""
         ...
 
-    async def end_warnings_due(self, started_before: date, limit: int) -> Sequence[Trajectory]:
-        """Activeringstrajecten started on or before `started_before` without an extension,
-        a stop, an eindadvies discussed or a warning sent."""
+    async def end_warnings_due(
+        self, started_before: date, limit: int, *, extension_ends_by: date
+    ) -> Sequence[Trajectory]:
+        """Activeringstrajecten without a stop, an eindadvies discussed or a warning sent:
+        without an extension started on or before `started_before`, with one ending on or
+        before `extension_ends_by`."""
         ...
 
 

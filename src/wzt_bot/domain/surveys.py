@@ -16,7 +16,7 @@ answers are never a target for a person or a network (hiva.md R34): the intro sa
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wzt_bot.domain.models import SurveyKind
 
@@ -236,6 +236,19 @@ END_V1 = Survey(
 )
 
 
+def _reworded(survey: Survey, version: int, question_id: str, text: str) -> Survey:
+    """The same survey with one question in new words: a new version (module docstring)."""
+    questions = tuple(replace(q, text=text) if q.id == question_id else q for q in survey.questions)
+    return replace(survey, version=version, questions=questions)
+
+
+#: "Moest je ...?" reads as a conditional in Flemish ("if you had to ..."); version 2 asks
+#: it plainly (issue 16 §6). Version 1 stays for reading old answers.
+END_V2 = _reworded(
+    END_V1, 2, "story_again", N_("Heb je je verhaal te vaak opnieuw moeten vertellen?")
+)
+
+
 def _follow_up(kind: SurveyKind, months: int) -> Survey:
     """3, 6 and 12 months after the end: where you are now, support and aftercare only
     (hiva.md R31)."""
@@ -288,7 +301,7 @@ CURRENT: dict[SurveyKind, Survey] = {
     for s in (
         START_V1,
         STAGE_V1,
-        END_V1,
+        END_V2,
         _follow_up(SurveyKind.FOLLOW_3, 3),
         _follow_up(SurveyKind.FOLLOW_6, 6),
         _follow_up(SurveyKind.FOLLOW_12, 12),
@@ -297,7 +310,9 @@ CURRENT: dict[SurveyKind, Survey] = {
 }
 
 #: Every version ever shipped, for reading old answers: (kind, version) -> survey.
-ALL: dict[tuple[SurveyKind, int], Survey] = {(s.kind, s.version): s for s in CURRENT.values()}
+ALL: dict[tuple[SurveyKind, int], Survey] = {
+    (s.kind, s.version): s for s in (END_V1, *CURRENT.values())
+}
 
 
 def current(kind: SurveyKind) -> Survey:

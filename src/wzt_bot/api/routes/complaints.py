@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from wzt_bot.api.auth import Ctx, CurrentStaff
 from wzt_bot.api.schemas import Problem, Strict
 from wzt_bot.domain.models import Complaint, ComplaintStatus
-from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact, Handler
+from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact, Handler, ServiceKind
 from wzt_bot.domain.services import complaints as svc
 
 router = APIRouter(prefix="/api/v1", tags=["complaints"])
@@ -67,6 +67,11 @@ class ContactIn(Strict):
 
 class HandlerIn(Strict):
     contact: ContactIn
+    kind: ServiceKind = Field(
+        ServiceKind.OTHER,
+        description="The kind of service: decides the next step the participant is shown "
+        "after this handler's answer (the Vlaamse Ombudsdienst only for flemish_public)",
+    )
     email: str = Field(
         "", max_length=200, pattern=rf"(^$)|{EMAIL}", description="Where complaints are mailed"
     )
@@ -93,6 +98,7 @@ class HandlerIn(Strict):
 
 class HandlerOut(BaseModel):
     contact: ContactIn
+    kind: ServiceKind
     email: str
     anonymous_allowed: bool
     webhook_url: str
@@ -104,6 +110,11 @@ class ComplaintSettingsIn(Strict):
     independent: HandlerIn
     vdab: ContactIn
     ombudsdienst: ContactIn
+    next_steps: dict[ServiceKind, ContactIn] = Field(
+        default_factory=dict,
+        description="Per kind of service, where to go after the handler's answer (e.g. the "
+        "municipality's ombudsdienst for local_public); without one the bot says where to ask",
+    )
 
 
 class ComplaintSettingsOut(BaseModel):
@@ -111,6 +122,7 @@ class ComplaintSettingsOut(BaseModel):
     independent: HandlerOut
     vdab: ContactIn
     ombudsdienst: ContactIn
+    next_steps: dict[ServiceKind, ContactIn]
 
 
 def _out(c: Complaint) -> dict[str, Any]:
@@ -137,6 +149,7 @@ def _settings_in(body: ComplaintSettingsIn) -> ComplaintSettings:
             email=h.email,
             anonymous_allowed=h.anonymous_allowed,
             webhook_url=h.webhook_url,
+            kind=h.kind,
         )
 
     return ComplaintSettings(
@@ -144,6 +157,7 @@ def _settings_in(body: ComplaintSettingsIn) -> ComplaintSettings:
         independent=handler(body.independent),
         vdab=contact(body.vdab),
         ombudsdienst=contact(body.ombudsdienst),
+        next_steps={k: contact(c) for k, c in body.next_steps.items()},
     )
 
 

@@ -231,6 +231,7 @@ async def put_contacts(
             participant_id,
             main_contact_id=body.main_contact_id,
             backup_contact_id=body.backup_contact_id,
+            tz=ctx.tz,
         )
         await uow.commit()
     return {

@@ -129,7 +129,7 @@ async def set_me(body: StaffAway, ctx: Ctx, staff: CurrentStaff) -> dict[str, An
     """Mark yourself away (your flags go to the back-up contact) or back."""
     async with ctx.uow_factory() as uow:
         updated = await svc.set_availability(
-            uow, ctx.clock, staff, away=body.away, function=body.function
+            uow, ctx.clock, staff, away=body.away, function=body.function, tz=ctx.tz
         )
         await uow.commit()
     return {

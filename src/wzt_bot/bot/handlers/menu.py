@@ -21,6 +21,8 @@ from wzt_bot.bot.texts import (
     main_menu,
     menu_lookup,
     no_code_text,
+    readers_text,
+    transport_text,
 )
 from wzt_bot.dialogs.states import ComplaintSG, ConcernSG, LanguageSG
 from wzt_bot.domain.models import LOCALE_NAMES, ConsentKind, Participant
@@ -30,6 +32,7 @@ from wzt_bot.domain.services.onboarding import (
     request_contact,
     set_proactive_paused,
 )
+from wzt_bot.domain.services.readers import Reader, readers
 from wzt_bot.i18n import I18n, Translator
 
 
@@ -109,7 +112,13 @@ def build_menu_router(i18n: I18n) -> Router:
         if item is MenuItem.MYDATA:
             allowed = await checkins_allowed(uow, participant)
             await message.answer(
-                my_data_text(t, participant, allowed=allowed),
+                my_data_text(
+                    t,
+                    participant,
+                    allowed=allowed,
+                    readers=await readers(uow, participant),
+                    translates=ctx.translates,
+                ),
                 reply_markup=my_data_keyboard(t, allowed),
             )
             return
@@ -194,12 +203,19 @@ async def checkins_allowed(uow: UnitOfWork, participant: Participant) -> bool:
     return False
 
 
-def my_data_text(t: Translator, participant: Participant, *, allowed: bool) -> str:
+def my_data_text(
+    t: Translator,
+    participant: Participant,
+    *,
+    allowed: bool,
+    readers: list[Reader],
+    translates: bool,
+) -> str:
     return "\n\n".join(
         (
             "\n".join(
                 (
-                    t("Dit weten we over jou:"),
+                    t("Dit staat over jou in de chatbot:"),
                     t("• Je naam: {name}", name=participant.display_name),
                     t(
                         "• Je taal: {language}",
@@ -210,11 +226,14 @@ def my_data_text(t: Translator, participant: Participant, *, allowed: bool) -> s
                     t("• Een klacht: die leest alleen wie klachten behandelt."),
                 )
             ),
+            readers_text(t, readers),
+            transport_text(t, translates=translates),
             "\n".join(
                 (
-                    t("Wie ziet het? Alleen jouw team. VDAB ziet deze chat niet."),
                     t("Wat je schrijft, bewaren we versleuteld."),
-                    t("We bewaren het zolang je begeleiding loopt."),
+                    # No retention period is enforced yet (README: deletion at the end of
+                    # the trajectory is still to come), so the bot promises none.
+                    t("We wissen het nog niet vanzelf na een vaste tijd."),
                     t("Wil je alles zien of laten wissen? Vraag het aan je team."),
                 )
             ),

@@ -45,6 +45,7 @@ from wzt_bot.bot.plan_texts import (
     end_keyboard,
     goal_keyboard,
     hub_keyboard,
+    stage_explained_text,
     step_keyboard,
     step_line,
     when_text,
@@ -107,8 +108,10 @@ async def hub(
     else:
         objective = await shown(ctx, participant, t, mine.version.document.objective)
         lines.append(t("Je doel:") + "\n" + objective)
-        if mine.answer is None:
-            lines.append(t("Er is een nieuwe versie van je plan. Wat vind je ervan?"))
+        if mine.answer is None and mine.version.number == 1:
+            lines.append(t("Je plan staat klaar. Wat vind je ervan?"))
+        elif mine.answer is None:
+            lines.append(t("Je plan is aangepast. Wat vind je ervan?"))
     trajectory = mine.trajectory
     if trajectory is not None and trajectory.paused:
         lines.append(t("Je traject staat even op pauze. Dat is oké."))
@@ -215,6 +218,7 @@ async def goal_text(
         )
     if doc.actions:
         parts.append(t("Je plan heeft {n} stappen. Bekijk ze een voor een.", n=len(doc.actions)))
+    parts += await stage_note(participant, uow, ctx, t, rules.plan_mentions_stage(doc))
     return "\n\n".join(parts), goal_keyboard(t, mine.version.number, bool(doc.actions))
 
 
@@ -251,7 +255,20 @@ async def step_text(
     lines.append(t("Hoe ver: {status}", status=t(STATUS_LABELS[action.status])))
     if action.id in mine.marks and action.status is not ActionStatus.GEDAAN:
         lines.append("✅ " + t("Jij zei: gedaan. Goed gedaan!"))
+    mentions = rules.mentions_stage(f"{action.title} {action.details}")
+    for note in await stage_note(participant, uow, ctx, t, mentions):
+        lines += ["", note]
     return "\n".join(lines), step_keyboard(t, index, len(actions), version)
+
+
+async def stage_note(
+    participant: Participant, uow: UnitOfWork, ctx: BotContext, t: Translator, shows: bool
+) -> list[str]:
+    """The one-time explanation of "stage" (hiva.md R22), when this view shows the word and
+    the participant has not had it yet."""
+    if shows and await svc.explain_stage_once(uow, ctx.clock, participant):
+        return [stage_explained_text(t)]
+    return []
 
 
 async def who_is_who(
@@ -533,7 +550,7 @@ async def _done(
         await _newer_plan(callback, participant, uow, ctx, t)
         return
     await svc.mark_done(uow, ctx.clock, participant, actions[index].id)
-    text = t("✅ Goed zo! Ik heb aan je team laten weten dat deze stap gedaan is.")
+    text = t("✅ Weer een stap gezet. Ik heb aan je team laten weten dat deze stap gedaan is.")
     if index < len(actions) - 1:
         markup = InlineKeyboardMarkup(
             inline_keyboard=[

@@ -13,14 +13,17 @@ from wzt_bot.dialogs.complaint.handlers import (
     get_preview,
     get_steps,
     on_about,
+    on_advice,
     on_anonymous,
     on_cancel,
     on_decision,
     on_edit,
     on_feedback,
     on_file,
+    on_help_with_advice,
     on_help_with_decision,
     on_message,
+    on_reconsider,
     on_send,
     on_to_team,
     on_write,
@@ -51,10 +54,32 @@ def complaint_dialog() -> Dialog:
             state=ComplaintSG.choose,
         ),
         Window(
+            T("Over welke beslissing gaat het?"),
+            Column(
+                Button(
+                    T("🚪 VDAB zei nee op mijn vraag om te starten"),
+                    id="decision_vdab",
+                    on_click=on_reconsider,
+                ),
+                Button(
+                    T("🧭 Het advies op het einde van mijn traject"),
+                    id="decision_advice",
+                    on_click=on_advice,
+                ),
+                Button(
+                    T("📣 Iets anders: ik wil een klacht indienen"),
+                    id="decision_other",
+                    on_click=on_file,
+                ),
+            ),
+            Button(T("✖️ Stoppen"), id="cancel_which", on_click=on_cancel),
+            state=ComplaintSG.decision,
+        ),
+        # Decree Art. 10: only VDAB's refusal of a request to take part can be reconsidered.
+        Window(
             Multi(
-                T("Ben je het niet eens met een beslissing over je traject of over het advies?"),
                 T(
-                    "Je kan VDAB vragen om nog eens naar de beslissing te kijken. "
+                    "Je kan VDAB vragen om nog eens naar die beslissing te kijken. "
                     "Dat heet een heroverweging."
                 ),
                 Format("{vdab}"),
@@ -64,8 +89,34 @@ def complaint_dialog() -> Dialog:
             Button(T("🤝 Ja, help me daarbij"), id="decision_help", on_click=on_help_with_decision),
             Button(T("📣 Ik wil een klacht indienen"), id="decision_file", on_click=on_file),
             Button(T("✖️ Nee, dank je"), id="cancel_decision", on_click=on_cancel),
-            state=ComplaintSG.decision,
+            state=ComplaintSG.reconsider,
             getter=get_decision,
+        ),
+        # Decree Art. 23: the eindadvies is the team's advice, discussed with the participant;
+        # not a VDAB decision to appeal. Talk about it, add your own view, or complain.
+        Window(
+            Multi(
+                T(
+                    "Het advies op het einde is het advies van je team. "
+                    "Het is geen beslissing van VDAB."
+                ),
+                T("Ben je het er niet mee eens? Dat mag. Je kan:"),
+                T(
+                    "• erover praten met je team;\n"
+                    "• je eigen mening geven, die je team leest;\n"
+                    "• een klacht indienen."
+                ),
+                sep="\n\n",
+            ),
+            Button(
+                T("🤝 Ik wil erover praten met mijn team"),
+                id="advice_talk",
+                on_click=on_help_with_advice,
+            ),
+            Button(T("✍️ Ik wil mijn mening geven"), id="advice_view", on_click=on_to_team),
+            Button(T("📣 Ik wil een klacht indienen"), id="advice_file", on_click=on_file),
+            Button(T("✖️ Nee, dank je"), id="cancel_advice", on_click=on_cancel),
+            state=ComplaintSG.advice,
         ),
         Window(
             T("Gaat je klacht over iemand van je team?"),
@@ -82,12 +133,14 @@ def complaint_dialog() -> Dialog:
                 T("Zo gaat een klacht:"),
                 T("1. Praat erover met de dienst zelf, als dat kan."),
                 T(
-                    "2. Lukt dat niet? Dan gaat je klacht naar de klachtenbehandelaar. "
+                    "2. Lukt dat niet? Dan gaat je klacht naar iemand die klachten behandelt. "
                     "Voor VDAB is dat de VDAB klachtendienst."
                 ),
+                T("3. Ben je niet tevreden, of krijg je geen antwoord op tijd?"),
+                Format("{next_step}"),
                 T(
-                    "3. Ben je niet tevreden, of krijg je geen antwoord op tijd? "
-                    "Dan kan je gratis naar de Vlaamse Ombudsdienst."
+                    "Gaat het over VDAB? Dan kan je daarna gratis naar de Vlaamse Ombudsdienst.",
+                    when="not_public",
                 ),
                 Format("{ombudsdienst}"),
                 T("Je klacht gaat naar: {handler}."),

@@ -17,7 +17,12 @@ from wzt_bot.dialogs.feedback.handlers import start_feedback
 from wzt_bot.dialogs.states import ComplaintSG, ConcernSG
 from wzt_bot.dialogs.widgets import translator
 from wzt_bot.domain.models import Participant
-from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact
+from wzt_bot.domain.policies.complaints import (
+    NEXT_STEP_WORDS,
+    ComplaintSettings,
+    Contact,
+    ServiceKind,
+)
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services import complaints, flags
 from wzt_bot.domain.services.onboarding import request_contact
@@ -34,11 +39,30 @@ def _deps(manager: DialogManager) -> tuple[UnitOfWork, BotContext, Participant |
 #: The shipped defaults are Dutch data; while a network keeps them, they are translated.
 DEFAULT_WORDS = frozenset(
     {
+        N_("iemand van je netwerk die klachten behandelt"),
+        N_("iemand buiten je team die klachten behandelt"),
+        # the names shipped before, still stored in some networks' settings
         N_("de klachtenbehandelaar van je netwerk"),
         N_("de onafhankelijke klachtenbehandelaar"),
         N_("op werkdagen"),
     }
 )
+
+
+def has_details(contact: Contact) -> bool:
+    """Whether there is more to show than the name (phone, e-mail, web or hours)."""
+    return bool(contact.phone or contact.email or contact.web or contact.hours)
+
+
+def next_step_text(t: Translator, settings: ComplaintSettings, kind: ServiceKind) -> str:
+    """Where to go after the handler's answer, for this kind of service: the Vlaamse
+    Ombudsdienst only for Flemish public services; otherwise the network's contact for that
+    kind, or where to ask."""
+    contact = settings.next_step(kind)
+    if kind is ServiceKind.FLEMISH_PUBLIC or contact is None:
+        words = t(NEXT_STEP_WORDS[kind])
+        return words if contact is None else words + "\n" + contact_lines(t, contact)
+    return contact_lines(t, contact)
 
 
 def said(t: Translator, value: str) -> str:
@@ -76,19 +100,23 @@ async def get_steps(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     t = translator(dialog_manager)
     settings = await _settings(dialog_manager)
     about_team = bool(dialog_manager.dialog_data.get("about_team"))
-    ombudsdienst = "\n".join(
-        (
-            contact_lines(t, settings.ombudsdienst),
-            t("Ook gratis: de Vlaamse infolijn 1700, op werkdagen."),
-            t(
-                "De Ombudsdienst neemt geen klachten zonder naam aan. Je kan wel vragen "
-                "dat je naam niet wordt doorgegeven."
-            ),
-        )
-    )
+    handler = settings.handler(about_team)
+    # A Flemish public service's next step already is the Ombudsdienst (with its contacts);
+    # for any other kind the Ombudsdienst is named apart, for complaints about VDAB.
+    public = handler.kind is ServiceKind.FLEMISH_PUBLIC
+    lines = [] if public else [contact_lines(t, settings.ombudsdienst)]
+    lines += [
+        t("Ook gratis: de Vlaamse infolijn 1700, op werkdagen."),
+        t(
+            "De Ombudsdienst neemt geen klachten zonder naam aan. Je kan wel vragen "
+            "dat je naam niet wordt doorgegeven."
+        ),
+    ]
     return {
-        "ombudsdienst": ombudsdienst,
-        "handler": said(t, settings.handler(about_team).contact.name),
+        "ombudsdienst": "\n".join(lines),
+        "not_public": not public,
+        "next_step": next_step_text(t, settings, handler.kind),
+        "handler": said(t, handler.contact.name),
         "about_team": about_team,
     }
 
@@ -124,6 +152,14 @@ async def on_decision(callback: CallbackQuery, button: Button, manager: DialogMa
     await manager.switch_to(ComplaintSG.decision, show_mode=ShowMode.SEND)
 
 
+async def on_reconsider(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await manager.switch_to(ComplaintSG.reconsider, show_mode=ShowMode.SEND)
+
+
+async def on_advice(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await manager.switch_to(ComplaintSG.advice, show_mode=ShowMode.SEND)
+
+
 async def on_file(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     await manager.switch_to(ComplaintSG.about_team, show_mode=ShowMode.SEND)
 
@@ -131,12 +167,22 @@ async def on_file(callback: CallbackQuery, button: Button, manager: DialogManage
 async def on_help_with_decision(
     callback: CallbackQuery, button: Button, manager: DialogManager
 ) -> None:
+    await _ask_team(callback, manager, "complaint:decision")
+
+
+async def on_help_with_advice(
+    callback: CallbackQuery, button: Button, manager: DialogManager
+) -> None:
+    await _ask_team(callback, manager, "complaint:end_advice")
+
+
+async def _ask_team(callback: CallbackQuery, manager: DialogManager, source: str) -> None:
     uow, ctx, participant = _deps(manager)
     t = translator(manager)
     await manager.done()
     if participant is None or not isinstance(callback.message, Message):
         return
-    await request_contact(uow, ctx.clock, participant, source="complaint:decision")
+    await request_contact(uow, ctx.clock, participant, source=source)
     to = await flags.recipient(uow, participant, None)
     await callback.message.answer(
         contact_requested_text(t, to.settings.answer_within_days, emergency=False),
@@ -217,7 +263,8 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
                     receipt=complaint.receipt,
                 ),
                 t("Ik laat je weten wat ermee gebeurt: ontvangen, in behandeling, beantwoord."),
-                contact_lines(t, handler),
+                # only with contact details: a bare name again was a stray line
+                *((contact_lines(t, handler),) if has_details(handler) else ()),
             )
         ),
         reply_markup=main_menu(t),

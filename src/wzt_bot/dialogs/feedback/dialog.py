@@ -85,7 +85,12 @@ def feedback_dialog() -> Dialog:
         Window(
             Multi(
                 T("Mag ik je eigen woorden bewaren, zonder je naam?"),
-                T("Dan kunnen de organisaties ze lezen. Namen en telefoonnummers haal ik eruit."),
+                # The report masks phone numbers and e-mail addresses; names only by a
+                # heuristic (domain/policies/masking.py), so the bot promises no more.
+                T(
+                    "Dan kunnen de organisaties ze lezen. Telefoonnummers en e-mailadressen "
+                    "haal ik eruit. Namen probeer ik eruit te halen, maar dat lukt niet altijd."
+                ),
                 T("Zeg je nee? Dan bewaar ik je woorden niet. Je andere antwoorden wel."),
                 sep="\n\n",
             ),

@@ -2,11 +2,11 @@
 
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Button, Row
-from aiogram_dialog.widgets.text import Multi
+from aiogram_dialog.widgets.text import Format, Multi
 
 from wzt_bot.bot.texts import EMERGENCY
 from wzt_bot.dialogs.common import language_window
-from wzt_bot.dialogs.onboarding.getters import get_participant_name
+from wzt_bot.dialogs.onboarding.getters import get_participant_name, get_privacy
 from wzt_bot.dialogs.onboarding.handlers import (
     on_consent_no,
     on_consent_yes,
@@ -31,7 +31,7 @@ def onboarding_dialog() -> Dialog:
                 ),
                 Multi(
                     T("Dit doe ik niet:"),
-                    T("• Ik ben geen controle van VDAB."),
+                    T("• Ik beoordeel je niet."),
                     T("• Ik beslis niets over jouw traject."),
                 ),
                 T("Niet tevreden? Je mag altijd een klacht geven. Kies dan 📣 Klacht."),
@@ -43,18 +43,19 @@ def onboarding_dialog() -> Dialog:
         ),
         Window(
             Multi(
+                T("Wie ziet wat?"),
+                Format("{readers}"),
                 Multi(
-                    T("Wie ziet wat?"),
-                    T("• Alleen jouw team leest wat je hier stuurt."),
-                    T("• VDAB krijgt deze chat niet te zien."),
                     T("• Wat je schrijft, bewaren we versleuteld."),
                     T("• Een klacht gaat naar wie klachten behandelt, niet naar je team."),
                 ),
+                Format("{transport}"),
                 Multi(T("Je team is niet dag en nacht online."), T(EMERGENCY)),
                 sep="\n\n",
             ),
             Button(T("Verder ▶️"), id="next", on_click=on_next),
             state=OnboardingSG.privacy,
+            getter=get_privacy,
         ),
         Window(
             T("Mag ik je af en toe een kort bericht sturen? Dan vraag ik hoe het gaat."),

@@ -8,6 +8,7 @@ VDAB; a network checks and overrides them (PUT /api/v1/networks/{id}/complaints)
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -41,6 +42,15 @@ class Contact:
         return cls(**values)
 
 
+#: Plain names of the shipped default handlers ("klachtenbehandelaar" is jargon).
+ORGANISATION_NAME = "iemand van je netwerk die klachten behandelt"
+INDEPENDENT_NAME = "iemand buiten je team die klachten behandelt"
+#: Names shipped before; still translated when a network's stored settings carry them.
+OLD_DEFAULT_NAMES = (
+    "de klachtenbehandelaar van je netwerk",
+    "de onafhankelijke klachtenbehandelaar",
+)
+
 OMBUDSDIENST = Contact(
     name="Vlaamse Ombudsdienst",
     phone="0800 240 50",
@@ -57,6 +67,41 @@ VDAB_KLACHTENDIENST = Contact(
     note="Voor klachten over VDAB, ook over een beslissing over je traject.",
     last_verified=DEFAULTS_VERIFIED,
 )
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's "mark now, translate at display time"
+    return message
+
+
+class ServiceKind(enum.StrEnum):
+    """What kind of service a complaints handler belongs to: the next step after its answer
+    differs per kind. The Vlaamse Ombudsdienst handles complaints about Flemish public
+    services such as VDAB; a CAW, a mental-health or VAPH provider, or an OCMW has its own
+    route (decree.md R33 and §5 mark the procedures [OUTSIDE, verify], so each kind's next
+    step is data: a network sets the contact, the shipped words only say where to ask)."""
+
+    FLEMISH_PUBLIC = "flemish_public"  # VDAB and other Flemish public services
+    LOCAL_PUBLIC = "local_public"  # an OCMW: part of the municipality
+    CAW = "caw"
+    MENTAL_HEALTH = "mental_health"
+    VAPH = "vaph"
+    OTHER = "other"
+
+
+#: Said when a network set no contact for the next step of this kind of service. No phone
+#: numbers are shipped for these: the procedures differ and none is in the sources.
+NEXT_STEP_WORDS: Mapping[ServiceKind, str] = {
+    ServiceKind.FLEMISH_PUBLIC: N_("Dan kan je gratis naar de Vlaamse Ombudsdienst."),
+    ServiceKind.LOCAL_PUBLIC: N_(
+        "Een OCMW hoort bij je gemeente. Vraag bij je gemeente waar je met je klacht verder kan."
+    ),
+    ServiceKind.CAW: N_("Vraag het CAW waar je daarna terecht kan. Je team zoekt mee."),
+    ServiceKind.MENTAL_HEALTH: N_(
+        "In de geestelijke gezondheidszorg is er een ombudspersoon. Vraag de dienst wie dat is."
+    ),
+    ServiceKind.VAPH: N_("Vraag de dienst waar je daarna terecht kan. Je team zoekt mee."),
+    ServiceKind.OTHER: N_("Vraag de dienst waar je daarna terecht kan. Je team zoekt mee."),
+}
 
 
 HANDLERS = ("organisation", "independent")
@@ -92,6 +137,7 @@ class Handler:
     anonymous_allowed: bool = False  # this handler's procedure accepts anonymous complaints
     #: the handler's own system; signed with a secret kept apart (encrypted, never shown)
     webhook_url: str = ""
+    kind: ServiceKind = ServiceKind.OTHER  # decides the next step after its answer
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -99,6 +145,7 @@ class Handler:
             "email": self.email,
             "anonymous_allowed": self.anonymous_allowed,
             "webhook_url": self.webhook_url,
+            "kind": self.kind.value,
         }
 
     @classmethod
@@ -110,7 +157,15 @@ class Handler:
             email=str(data.get("email") or ""),
             anonymous_allowed=bool(data.get("anonymous_allowed")),
             webhook_url=str(data.get("webhook_url") or ""),
+            kind=_kind(data.get("kind")),
         )
+
+
+def _kind(value: Any) -> ServiceKind:
+    try:
+        return ServiceKind(str(value))
+    except ValueError:
+        return ServiceKind.OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,14 +174,20 @@ class ComplaintSettings:
     `independent`: for complaints about someone of the participant's own team, never that
     team. Then VDAB's klachtendienst and the Vlaamse Ombudsdienst as next steps."""
 
-    organisation: Handler = field(
-        default_factory=lambda: Handler(Contact(name="de klachtenbehandelaar van je netwerk"))
-    )
-    independent: Handler = field(
-        default_factory=lambda: Handler(Contact(name="de onafhankelijke klachtenbehandelaar"))
-    )
+    organisation: Handler = field(default_factory=lambda: Handler(Contact(name=ORGANISATION_NAME)))
+    independent: Handler = field(default_factory=lambda: Handler(Contact(name=INDEPENDENT_NAME)))
     vdab: Contact = VDAB_KLACHTENDIENST
     ombudsdienst: Contact = OMBUDSDIENST
+    #: A network's contact for the next step per kind of service (the Ombudsdienst is the
+    #: one for Flemish public services); a kind without one gets NEXT_STEP_WORDS.
+    next_steps: Mapping[ServiceKind, Contact] = field(default_factory=dict)
+
+    def next_step(self, kind: ServiceKind) -> Contact | None:
+        """Where to go after the handler's answer, for this kind of service; None: only
+        the words of NEXT_STEP_WORDS."""
+        if kind is ServiceKind.FLEMISH_PUBLIC:
+            return self.next_steps.get(kind) or self.ombudsdienst
+        return self.next_steps.get(kind)
 
     def handler(self, about_team: bool) -> Handler:
         return self.independent if about_team else self.organisation
@@ -142,6 +203,7 @@ class ComplaintSettings:
             "independent": self.independent.to_json(),
             "vdab": self.vdab.to_json(),
             "ombudsdienst": self.ombudsdienst.to_json(),
+            "next_steps": {k.value: c.to_json() for k, c in self.next_steps.items()},
         }
 
     @classmethod
@@ -156,4 +218,9 @@ class ComplaintSettings:
             ombudsdienst=Contact.from_json(data["ombudsdienst"])
             if data.get("ombudsdienst")
             else base.ombudsdienst,
+            next_steps={
+                _kind(k): Contact.from_json(v)
+                for k, v in (data.get("next_steps") or {}).items()
+                if isinstance(v, Mapping) and k in ServiceKind.__members__.values()
+            },
         )

@@ -2,14 +2,18 @@
 
 Decree, Art. 12: an activeringstraject lasts at least 3 and at most 18 months; "in
 uitzonderlijke gevallen" it can be extended (conditions set by the Flemish Government, no
-length given). The team is warned 8 weeks before month 18. The plan lists how often
-evaluations happen (Art. 16). Calendar months: pauses do not move the 18 months (the decree
-says nothing about pauses; counting them would hide the warning).
+length given). In practice the extension goes up to 24 months at most, through a temporary
+interruption (pause) (practice.md §1: SAM §2.1 fn 9; NOOZO §7.4 L931-937). So the limit is
+18 months, or the recorded extension after a pause, never past month 24; the team is warned
+8 weeks before that limit (again after an extension). The plan lists how often evaluations
+happen (Art. 16). Calendar months: a pause does not move the limit by itself; the team
+records the extension (counting pauses silently would hide the warning).
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -25,6 +29,7 @@ from wzt_bot.domain.models import (
 
 MIN_MONTHS = 3
 MAX_MONTHS = 18
+MAX_EXTENDED_MONTHS = 24  # NOOZO §7.4: "verlengbaar tot 24 maanden (door tijdelijke onderbreking)"
 END_WARNING = timedelta(weeks=8)
 AFTERCARE_MONTHS = 12
 MAX_TEXT = 2000
@@ -54,7 +59,9 @@ def longest_end(start: date, trajectory_type: TrajectoryType, extended_until: da
     if trajectory_type is not TrajectoryType.ACTIVERINGSTRAJECT:
         return date.max
     regular = add_months(start, MAX_MONTHS)
-    return max(regular, extended_until) if extended_until else regular
+    if extended_until is None:
+        return regular
+    return max(regular, min(extended_until, add_months(start, MAX_EXTENDED_MONTHS)))
 
 
 def check_dates(
@@ -69,6 +76,8 @@ def check_dates(
         return []
     if end < add_months(start, MIN_MONTHS):
         return [("expected_end_date", "an activeringstraject lasts at least 3 months")]
+    if extended_until is not None and extended_until > add_months(start, MAX_EXTENDED_MONTHS):
+        return [("extended_until", "an activeringstraject lasts at most 24 months")]
     if end > longest_end(start, trajectory_type, extended_until):
         reason = (
             f"after the extension until {extended_until.isoformat()}"
@@ -126,16 +135,21 @@ def next_evaluation(start: date, every_weeks: int, today: date) -> date:
     return start + periods * step
 
 
+def end_limit(trajectory: Trajectory) -> date:
+    """The last day of an activeringstraject: month 18, or the extension (at most month 24)."""
+    return longest_end(trajectory.start_date, trajectory.type, trajectory.extended_until)
+
+
 def end_warning_date(trajectory: Trajectory) -> date | None:
-    """When the team is told month 18 is near; None when it does not apply."""
+    """When the team is told the limit (month 18, or the end of the extension) is near;
+    None when it does not apply."""
     if (
         trajectory.type is not TrajectoryType.ACTIVERINGSTRAJECT
-        or trajectory.extended_until is not None
         or trajectory.stopped_on is not None
         or trajectory.end_advice_discussed_on is not None
     ):
         return None
-    return add_months(trajectory.start_date, MAX_MONTHS) - END_WARNING
+    return end_limit(trajectory) - END_WARNING
 
 
 def end_warning_due(trajectory: Trajectory, today: date) -> bool:
@@ -244,6 +258,22 @@ def diff(old: PlanDocument | None, new: PlanDocument) -> list[Change]:
         Change(what="action_removed", title=a.title) for a in old.actions if a.id not in new_ids
     )
     return changes
+
+
+_STAGE = re.compile(r"(?<!\w)stages?(?!\w)", re.IGNORECASE)
+
+
+def mentions_stage(text: str) -> bool:
+    """Whether a Dutch plan text uses the word "stage" (hiva.md R22: explain it once)."""
+    return bool(_STAGE.search(text))
+
+
+def plan_mentions_stage(document: PlanDocument) -> bool:
+    """The plan has a stage, or its objective or a step speaks of one."""
+    if document.stage is not None:
+        return True
+    texts = [document.objective] + [f"{a.title} {a.details}" for a in document.actions]
+    return any(mentions_stage(text) for text in texts)
 
 
 def open_actions(document: PlanDocument) -> list[PlanAction]:

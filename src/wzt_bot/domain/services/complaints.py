@@ -289,6 +289,9 @@ async def set_status(
     await audit.by_staff(uow, clock, staff.id, f"complaint.{status.value}", None, complaint.receipt)
     participant = await uow.participants.get(complaint.participant_id)
     if participant is not None:
+        settings = await settings_for(uow, participant)
+        kind = settings.handler(complaint.about_team).kind
+        after = settings.next_step(kind)
         await outbox.to_participant(
             uow,
             clock,
@@ -299,6 +302,10 @@ async def set_status(
                 "receipt": complaint.receipt,
                 "status": status.value,
                 "answer": (answer or "").strip()[:MAX_TEXT],
+                # the next step depends on the kind of service (the Ombudsdienst only for
+                # Flemish public services such as VDAB)
+                "next_kind": kind.value,
+                "next": after.to_json() if after else None,
             },
         )
     return complaint

@@ -42,7 +42,7 @@ from wzt_bot.domain.models import (
 from wzt_bot.domain.policies import trajectory as rules
 from wzt_bot.domain.policies.schedule import next_allowed
 from wzt_bot.domain.ports import Clock, LanguageTools, UnitOfWork
-from wzt_bot.domain.services import audit, checkins, flags, outbox, surveys
+from wzt_bot.domain.services import audit, checkins, coverage, flags, outbox, surveys
 from wzt_bot.domain.services.participants import visible_participant
 
 #: No pressure: one reminder to answer a new plan version, this long after it was sent.
@@ -386,6 +386,8 @@ def _apply_extension(trajectory: Trajectory, change: TrajectoryChange) -> list[t
         errors.append(("extension_reason", "an extension is an exception: say why"))
     elif change.extended_until <= rules.add_months(trajectory.start_date, rules.MAX_MONTHS):
         errors.append(("extended_until", "an extension ends after month 18"))
+    if change.extended_until != trajectory.extended_until:
+        trajectory.end_warning_at = None  # warn again before the new limit
     trajectory.extended_until = change.extended_until
     trajectory.extension_reason = change.extension_reason or trajectory.extension_reason
     return errors
@@ -463,6 +465,7 @@ async def update_trajectory(
         participant, change, now
     )
     was_discussed = trajectory is not None and trajectory.end_advice_discussed_on is not None
+    was_paused = trajectory is not None and trajectory.paused
     if trajectory is None:
         detail_fields = {"end_advice", "extended_until", "stopped_on", "end_advice_discussed_on"}
         if change.given & detail_fields:
@@ -485,6 +488,8 @@ async def update_trajectory(
     await uow.participants.update(participant)
     await audit.by_staff(uow, clock, staff.id, "participant.trajectory", participant.id)
     await checkins.replan(uow, clock, tz, participant)
+    if was_paused and trajectory is not None and not trajectory.paused:
+        await _offer_restart(uow, clock, tz, participant, trajectory, tools)
     if trajectory is not None and trajectory.end_advice_discussed_on and not was_discussed:
         await _offer_end_advice(uow, clock, tz, participant, trajectory, tools)
         await surveys.trajectory_ended(uow, clock, tz, participant)
@@ -497,6 +502,42 @@ async def read_trajectory(
     participant = await visible_participant(uow, staff, participant_id)
     await audit.by_staff(uow, clock, staff.id, "participant.trajectory_read", participant.id)
     return participant, await uow.plans.trajectory(participant.id)
+
+
+async def _offer_restart(
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: tzinfo,
+    participant: Participant,
+    trajectory: Trajectory,
+    tools: LanguageTools | None,
+) -> None:
+    """The pause ended: a restart message with who to contact and what comes next (hiva.md
+    R16; NOOZO §7.4: "een herstart van een traject vraagt extra begeleiding")."""
+    if not checkins.may_receive(participant):
+        return  # Mijn plan shows the trajectory running again
+    to = await flags.recipient(uow, participant, None)
+    version = await uow.plans.latest_version(participant.id)
+    todo = rules.open_actions(version.document) if version else []
+    step = todo[0].title if todo else ""
+    last = trajectory.pauses[-1]
+    today = clock.now().astimezone(tz).date()
+    evaluation = trajectory.next_evaluation_date
+    await outbox.to_participant(
+        uow,
+        clock,
+        participant,
+        key=f"restart:{participant.id.hex}:{last.start.isoformat()}",
+        kind="restart",
+        payload={
+            "contact": to.staff.name if to.staff else "",
+            "function": to.staff.function.value if to.staff and to.staff.function else None,
+            "step": step,
+            "step_tr": await _translation(tools, step, participant.locale),
+            "evaluation": evaluation.isoformat() if evaluation and evaluation >= today else None,
+        }
+        | await _quiet(uow, tz, participant),
+    )
 
 
 async def _offer_end_advice(
@@ -561,12 +602,14 @@ async def put_directory(
     await uow.plans.save_directory(participant.id, entries, now)
     main = next((e.staff_id for e in entries if e.main and e.staff_id), None)
     backup = next((e.staff_id for e in entries if e.backup and e.staff_id), None)
+    before = participant.main_contact_id
     if main or backup:
         participant.main_contact_id = main or participant.main_contact_id
         participant.backup_contact_id = backup or participant.backup_contact_id
         participant.updated_at = now
         await uow.participants.update(participant)
     await audit.by_staff(uow, clock, staff.id, "participant.directory", participant.id)
+    await coverage.main_contact_changed(uow, clock, tz, participant, before)  # hiva.md R10
     return entries
 
 
@@ -704,6 +747,16 @@ async def my_plan(uow: UnitOfWork, participant: Participant) -> MyPlan:
         marks=await uow.plans.marks(participant.id) if version else {},
         answer=answer,
     )
+
+
+async def explain_stage_once(uow: UnitOfWork, clock: Clock, participant: Participant) -> bool:
+    """True the first time the participant meets the word "stage" in their plan, and
+    remembers that it was explained (hiva.md R22); False ever after."""
+    if participant.stage_explained_at is not None:
+        return False
+    participant.stage_explained_at = clock.now()
+    await uow.participants.update(participant)
+    return True
 
 
 async def _own_action(uow: UnitOfWork, participant: Participant, action_id: str) -> PlanAction:
@@ -960,7 +1013,9 @@ async def tick(
         ):
             report.evaluation_notices += 1
     started_before = rules.add_months(today + rules.END_WARNING, -rules.MAX_MONTHS)
-    nearing = await uow.plans.end_warnings_due(started_before, limit)
+    nearing = await uow.plans.end_warnings_due(
+        started_before, limit, extension_ends_by=today + rules.END_WARNING
+    )
     report.looked_at = max(report.looked_at, len(nearing))
     for trajectory in nearing:
         if not rules.end_warning_due(trajectory, today):
@@ -968,7 +1023,15 @@ async def tick(
         participant = await uow.participants.get(trajectory.participant_id)
         if participant is None:
             continue
-        end = rules.add_months(trajectory.start_date, rules.MAX_MONTHS)
+        end = rules.end_limit(trajectory)
+        text = (
+            f"De verlenging van het activeringstraject loopt af op {end.isoformat()} "
+            "(hoogstens 24 maanden na de start). Bespreek de volgende stap (eindadvies)."
+            if trajectory.extended_until is not None
+            else f"Het activeringstraject bereikt 18 maanden op {end.isoformat()}. "
+            "Bespreek de volgende stap (eindadvies, of een verlenging na een pauze, "
+            "tot hoogstens 24 maanden)."
+        )
         await flags.raise_flag(
             uow,
             clock,
@@ -976,10 +1039,7 @@ async def tick(
             kind=FlagKind.TRAJECTORY_END,
             urgency=FlagUrgency.NORMAL,
             source="plan:month18",
-            words=flags.Words(
-                text=f"Het activeringstraject bereikt 18 maanden op {end.isoformat()}. "
-                "Bespreek de volgende stap (eindadvies, of een verlenging als dat echt nodig is)."
-            ),
+            words=flags.Words(text=text),
             author=Author.SYSTEM,
         )
         trajectory.end_warning_at = now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
@@ -20,7 +20,7 @@ from wzt_bot.domain.models import (
 )
 from wzt_bot.domain.policies.team import TeamReach, TeamSettings
 from wzt_bot.domain.ports import Clock, StaffPresence, UnitOfWork
-from wzt_bot.domain.services import audit, checkins, surveys
+from wzt_bot.domain.services import audit, checkins, coverage, surveys
 from wzt_bot.domain.services.outbox import WEBHOOK_RETRY_WINDOW
 from wzt_bot.domain.services.participants import visible_participant, visible_team_ids
 
@@ -108,14 +108,23 @@ async def save_settings(
 
 
 async def set_availability(
-    uow: UnitOfWork, clock: Clock, staff: Staff, *, away: bool, function: StaffFunction | None
+    uow: UnitOfWork,
+    clock: Clock,
+    staff: Staff,
+    *,
+    away: bool,
+    function: StaffFunction | None,
+    tz: tzinfo = UTC,
 ) -> Staff:
-    """A staff member marks themself away (flags go to the back-up) or back."""
+    """A staff member marks themself away (flags go to the back-up) or back; the
+    participants whose main contact they are hear who covers (hiva.md R10)."""
+    was_away = staff.away
     staff.away = away
     if function is not None:
         staff.function = function
     await uow.staff.update(staff)
     await audit.by_staff(uow, clock, staff.id, "staff.away" if away else "staff.back", None)
+    await coverage.availability_changed(uow, clock, tz, staff, was_away=was_away)
     return staff
 
 
@@ -127,15 +136,18 @@ async def set_contacts(
     *,
     main_contact_id: uuid.UUID | None,
     backup_contact_id: uuid.UUID | None,
+    tz: tzinfo = UTC,
 ) -> Participant:
     participant = await visible_participant(uow, staff, participant_id)
     await _check_member(uow, participant.team_id, main_contact_id)
     await _check_member(uow, participant.team_id, backup_contact_id)
+    before = participant.main_contact_id
     participant.main_contact_id = main_contact_id
     participant.backup_contact_id = backup_contact_id
     participant.updated_at = clock.now()
     await uow.participants.update(participant)
     await audit.by_staff(uow, clock, staff.id, "participant.contacts", participant.id)
+    await coverage.main_contact_changed(uow, clock, tz, participant, before)  # hiva.md R10
     return participant
 
 
