@@ -21,16 +21,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("participants", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "stage_explained_at",
-                wzt_bot.db.tables.UtcDateTime(timezone=True),
-                nullable=True,
-            )
-        )
+    # Plain ALTER TABLE on both databases (SQLite has ADD/DROP COLUMN since 3.35): a batch
+    # copy of `participants` would trip over the rows that refer to it.
+    op.add_column(
+        "participants",
+        sa.Column(
+            "stage_explained_at", wzt_bot.db.tables.UtcDateTime(timezone=True), nullable=True
+        ),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("participants", schema=None) as batch_op:
-        batch_op.drop_column("stage_explained_at")
+    op.drop_column("participants", "stage_explained_at")
