@@ -162,10 +162,16 @@ def reply_text(t: Translator, sender: str, text: str, translation: str | None = 
     return "\n\n".join(parts)
 
 
-def resolved_text(t: Translator, sender: str, note: str | None) -> str:
+def resolved_text(
+    t: Translator, sender: str, message: str | None, translation: str | None = None
+) -> str:
+    """The team closed the question; `message` is their message to the participant (never
+    the team's own resolve note)."""
     parts = [t("{sender} heeft je vraag afgerond.", sender=sender)]
-    if note:
-        parts.append(note)
+    if message and translation:
+        parts += [translation, machine_translated(t), message]
+    elif message:
+        parts.append(message)
     parts.append(t("Heeft dit geholpen?"))
     return "\n\n".join(parts)
 

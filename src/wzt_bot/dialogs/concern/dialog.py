@@ -17,6 +17,7 @@ from wzt_bot.dialogs.concern.handlers import (
     on_edit,
     on_message,
     on_send,
+    on_start,
     on_topic,
 )
 from wzt_bot.dialogs.states import ConcernSG
@@ -54,7 +55,7 @@ def concern_dialog() -> Dialog:
             state=ConcernSG.compose,
         ),
         Window(
-            Multi(T("Dit stuur ik naar {who}:"), Format("{body}"), sep="\n\n"),
+            Format("{preview}"),
             Row(
                 Button(T("✅ Versturen"), id="send", on_click=on_send),
                 Button(T("✏️ Aanpassen"), id="edit", on_click=on_edit),
@@ -63,4 +64,5 @@ def concern_dialog() -> Dialog:
             state=ConcernSG.preview,
             getter=get_preview,
         ),
+        on_start=on_start,
     )
