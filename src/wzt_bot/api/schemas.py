@@ -123,8 +123,8 @@ class FlagMessageOut(BaseModel):
     machine_translation: bool
     media_kind: str | None = Field(description="voice or photo (a Telegram file)")
     internal: bool = Field(
-        default=False, description="A team's own note (e.g. at resolve): the participant did "
-        "not see it"
+        default=False,
+        description="A team's own note (e.g. at resolve): the participant did not see it",
     )
     created_at: datetime
 

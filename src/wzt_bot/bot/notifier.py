@@ -27,7 +27,6 @@ from wzt_bot.bot.outreach_texts import (
     reply_text,
     resolved_text,
 )
-from wzt_bot.bot.split import split_text
 from wzt_bot.bot.plan_texts import (
     answer_keyboard,
     appointment_keyboard,
@@ -39,6 +38,7 @@ from wzt_bot.bot.plan_texts import (
     plan_reminder_text,
     plan_version_text,
 )
+from wzt_bot.bot.split import split_text
 from wzt_bot.bot.survey_texts import offer_keyboard, offer_text
 from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
 from wzt_bot.domain.models import EndAdvice, OutboxMessage, SurveyKind

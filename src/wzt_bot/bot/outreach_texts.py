@@ -261,3 +261,8 @@ def contact_requested_text(t: Translator, days: int, *, emergency: bool = True) 
     if emergency:
         parts.append(t(EMERGENCY))
     return "\n\n".join(parts)
+
+
+def already_text(t: Translator) -> str:
+    """A second tap on an old button: nothing new is raised, and the participant hears so."""
+    return t("Dit heb ik al doorgegeven aan je team.")
