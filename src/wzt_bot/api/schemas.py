@@ -90,6 +90,11 @@ class Problem(BaseModel):
 
 class Health(BaseModel):
     status: str
+    details: list[str] = Field(
+        default_factory=list,
+        description="Warnings for the operator that do not make the service unready, e.g. a "
+        "network whose complaints reach no handler",
+    )
 
 
 # --- flags -------------------------------------------------------------------------------

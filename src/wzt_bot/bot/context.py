@@ -45,3 +45,5 @@ class BotContext:
     language_tools: LanguageTools | None = None
     crisis: CrisisDetector | None = None
     stranger_replies: ReplyThrottle = field(default_factory=ReplyThrottle)
+    #: An SMTP server is configured (WZT_SMTP_URL): complaints by e-mail reach their handler.
+    complaint_email: bool = False

@@ -92,6 +92,11 @@ def complaint_dialog() -> Dialog:
                 Format("{ombudsdienst}"),
                 T("Je klacht gaat naar: {handler}."),
                 T("Niet naar je team. Je team ziet je klacht niet.", when="about_team"),
+                T(
+                    "Ik kan je klacht nu nog niet zelf doorsturen. Ik bewaar ze wel, "
+                    "met een nummer.",
+                    when="unreachable",
+                ),
                 sep="\n\n",
             ),
             Button(T("✍️ Mijn klacht schrijven"), id="write", on_click=on_write),
@@ -120,7 +125,7 @@ def complaint_dialog() -> Dialog:
             state=ComplaintSG.compose,
         ),
         Window(
-            Multi(T("Dit stuur ik naar {handler}:"), Format("{body}"), sep="\n\n"),
+            Format("{preview}"),
             Row(
                 Button(T("✅ Versturen"), id="send", on_click=on_send),
                 Button(T("✏️ Aanpassen"), id="edit", on_click=on_edit),
