@@ -331,11 +331,26 @@ async def test_a_complaint_that_reaches_no_handler_is_not_called_sent(harness: H
     await h.wait_text(user, t("Vertel wat er gebeurde."))
     await h.sandbox.send_text(user, "Mijn vervoerskosten zijn al drie maanden niet betaald.")
     await wait_button(h, user, t("✅ Versturen"))
+    await h.sandbox.send_text(user, "Niemand antwoordt op mijn mails.")  # added, not dropped
+    await h.wait_text(user, "Niemand antwoordt op mijn mails.")
+    await wait_button(h, user, t("✅ Versturen"))
     await h.sandbox.press(user, t("✅ Versturen"))
     await h.wait_text(user, "K-")
     answer = await h.last_bot_text(user)
     assert t("Ik heb je klacht bewaard. Ze is nog niet verstuurd.") in answer
     assert "verstuurd naar" not in answer and "0800 240 50" in answer
+
+    async def stored_whole() -> None:
+        async with h.container.uow_factory() as uow:
+            participant = await participant_for_user(uow, user)
+            assert participant is not None
+            found = await uow.complaints.for_participant(participant.id)
+        assert [c.text for c in found] == [
+            "Mijn vervoerskosten zijn al drie maanden niet betaald.\n\n"
+            "Niemand antwoordt op mijn mails."
+        ]
+
+    await eventually(stored_whole)
     async with _api(h) as api:
         ready = await api.get("/readyz")
     assert ready.status_code == 200
@@ -392,3 +407,40 @@ async def test_a_long_team_reply_is_split_never_cut(harness: Harness) -> None:
     shown = " ".join(texts[start:]).split()
     assert [w for w in shown if re.fullmatch(r"uitleg\d+", w)] == reply.split()
     assert not any("…" in x for x in texts[start:])
+
+
+async def test_two_messages_in_a_row_both_reach_the_team(harness: Harness) -> None:
+    """A second message while the preview is open is added to it, never dropped; a second
+    photo goes into the same thread."""
+    h, user = harness, 7611
+    t = h.container.i18n.get("nl")
+    await onboard(h, user)
+    await h.sandbox.send_text(user, "Ik heb een vraag over mijn stage.")
+    await h.wait_text(user, t("Wil je dit naar je team sturen?"))
+    await h.sandbox.send_text(user, "Mag ik later beginnen op maandag?")
+    await h.wait_text(user, "Mag ik later beginnen op maandag?")
+    preview = await h.last_bot_text(user)
+    assert "Ik heb een vraag over mijn stage." in preview
+    await h.sandbox.send_kind(user, "photo")
+    await h.sandbox.send_kind(user, "photo")
+
+    def two_photos(history: dict[str, object]) -> bool:
+        bot = [m for m in history["messages"] if m["from"] == "bot"]  # type: ignore[attr-defined,index]
+        return str(bot[-1].get("text")).count("📷") == 2
+
+    await h.sandbox.wait_for(user, two_photos)
+    await wait_button(h, user, t("✅ Versturen"))
+    await h.sandbox.press(user, t("✅ Versturen"))
+    await h.wait_text(user, "Verstuurd naar")
+    flag = await _one_flag(h, user)
+
+    async def everything() -> None:
+        async with h.container.uow_factory() as uow:
+            thread = await uow.flags.messages(flag.id)
+        assert [m.text for m in thread if m.text] == [
+            "Ik heb een vraag over mijn stage.\n\nMag ik later beginnen op maandag?"
+        ]
+        assert sorted(m.media_kind or "" for m in thread) == ["photo", "photo"]
+
+    await eventually(everything)
+    await callbacks_all_answered(h)

@@ -21,6 +21,7 @@ from wzt_bot.dialogs.complaint.handlers import (
     on_file,
     on_help_with_decision,
     on_message,
+    on_more,
     on_send,
     on_to_team,
     on_write,
@@ -126,6 +127,7 @@ def complaint_dialog() -> Dialog:
         ),
         Window(
             Format("{preview}"),
+            MessageInput(on_more, content_types=[ContentType.TEXT, ContentType.VOICE]),
             Row(
                 Button(T("✅ Versturen"), id="send", on_click=on_send),
                 Button(T("✏️ Aanpassen"), id="edit", on_click=on_edit),

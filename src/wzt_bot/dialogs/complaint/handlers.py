@@ -198,6 +198,23 @@ async def on_message(message: Message, widget: MessageInput, manager: DialogMana
     await manager.switch_to(ComplaintSG.preview, show_mode=ShowMode.SEND)
 
 
+async def on_more(message: Message, widget: MessageInput, manager: DialogManager) -> None:
+    """More words while the preview is open: added to the complaint, never dropped."""
+    data = manager.dialog_data
+    text = message.text or message.caption or ""
+    if text:
+        data["text"] = "\n\n".join(x for x in (str(data.get("text") or ""), text) if x)
+    if message.voice is not None and not data.get("voice_ref"):
+        data["voice_ref"] = message.voice.file_id
+    elif message.voice is not None:  # one voice note per complaint: say so, keep the first
+        await message.answer(
+            translator(manager)("Je kan één spraakbericht meesturen. Schrijf de rest gerust.")
+        )
+    for part in (await _preview_parts(manager))[:-1]:
+        await message.answer(part)
+    await manager.show(ShowMode.SEND)
+
+
 async def on_edit(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     await manager.switch_to(ComplaintSG.compose, show_mode=ShowMode.SEND)
 

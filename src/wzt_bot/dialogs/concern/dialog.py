@@ -16,6 +16,7 @@ from wzt_bot.dialogs.concern.handlers import (
     on_cancel,
     on_edit,
     on_message,
+    on_more,
     on_send,
     on_start,
     on_topic,
@@ -56,6 +57,10 @@ def concern_dialog() -> Dialog:
         ),
         Window(
             Format("{preview}"),
+            MessageInput(
+                on_more,
+                content_types=[ContentType.TEXT, ContentType.VOICE, ContentType.PHOTO],
+            ),
             Row(
                 Button(T("✅ Versturen"), id="send", on_click=on_send),
                 Button(T("✏️ Aanpassen"), id="edit", on_click=on_edit),

@@ -86,6 +86,12 @@ def words_of(message: Message) -> dict[str, Any] | None:
     return data
 
 
+_MEDIA = {
+    "voice": lambda t: "🎤 " + t("(je spraakbericht)"),
+    "photo": lambda t: "📷 " + t("(je foto)"),
+}
+
+
 async def _preview_parts(manager: DialogManager) -> list[str]:
     """The preview as Telegram messages: the question (outside the flow), who receives it,
     then the words; split over several messages when longer than one, never inside a word."""
@@ -94,13 +100,10 @@ async def _preview_parts(manager: DialogManager) -> list[str]:
     data = manager.dialog_data
     lead = [t("Wil je dit naar je team sturen?")] if data.get("offered") else []
     lead.append(t("Dit stuur ik naar {who}:", who=who))
+    media = [(data.get("media_kind"), data.get("media_ref")), *data.get("more_media", [])]
+    lines = [_MEDIA[str(kind)](t) for kind, ref in media if ref and str(kind) in _MEDIA]
     text = str(data.get("text") or "")
-    if data.get("media_kind") == "voice":
-        body = "🎤 " + t("(je spraakbericht)") + (f"\n{text}" if text else "")
-    elif data.get("media_kind") == "photo":
-        body = "📷 " + t("(je foto)") + (f"\n{text}" if text else "")
-    else:
-        body = text
+    body = "\n".join((*lines, text) if text else lines)
     return split_text("\n\n".join((*lead, body)))
 
 
@@ -161,11 +164,33 @@ async def on_message(message: Message, widget: MessageInput, manager: DialogMana
         await message.answer(t("Stuur een tekst, een spraakbericht of een foto."))
         return
     data = manager.dialog_data
-    for key in ("text", "media_kind", "media_ref"):
+    for key in ("text", "media_kind", "media_ref", "more_media"):
         data.pop(key, None)
     data.update(words)
     await show_preview(manager, message)
     await manager.switch_to(ConcernSG.preview, show_mode=ShowMode.SEND)
+
+
+async def on_more(message: Message, widget: MessageInput, manager: DialogManager) -> None:
+    """More words while the preview is open (two messages in a row): added to what is sent,
+    never dropped; the preview is shown again with everything."""
+    words = words_of(message)
+    if words is None:
+        await manager.show(ShowMode.SEND)
+        return
+    data = manager.dialog_data
+    if words.get("text"):
+        data["text"] = "\n\n".join(x for x in (str(data.get("text") or ""), words["text"]) if x)
+    if words.get("media_ref"):
+        if data.get("media_ref"):
+            data["more_media"] = [
+                *data.get("more_media", []),
+                [words["media_kind"], words["media_ref"]],
+            ]
+        else:
+            data["media_kind"], data["media_ref"] = words["media_kind"], words["media_ref"]
+    await show_preview(manager, message)
+    await manager.show(ShowMode.SEND)
 
 
 async def on_send(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -199,7 +224,7 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
         except (ValueError, DomainError):
             sent_to_thread = False  # the flag is gone: a new question instead
     if not sent_to_thread:
-        await flags.raise_flag(
+        flag = await flags.raise_flag(
             uow,
             ctx.clock,
             participant,
@@ -208,6 +233,15 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
             source="message" if data.get("offered") else "concern",
             topic=topic,
             words=words,
+        )
+        thread = flag.id.hex
+    for kind, ref in data.get("more_media", []):  # a second photo or voice note: same thread
+        await flags.add_to_thread(
+            uow,
+            ctx.clock,
+            participant,
+            uuid.UUID(hex=str(thread)),
+            flags.Words(media_kind=str(kind), media_ref=str(ref)),
         )
     if isinstance(callback.message, Message):
         await callback.message.answer(
