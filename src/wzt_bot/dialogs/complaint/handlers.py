@@ -207,9 +207,8 @@ async def on_more(message: Message, widget: MessageInput, manager: DialogManager
     if message.voice is not None and not data.get("voice_ref"):
         data["voice_ref"] = message.voice.file_id
     elif message.voice is not None:  # one voice note per complaint: say so, keep the first
-        await message.answer(
-            translator(manager)("Je kan één spraakbericht meesturen. Schrijf de rest gerust.")
-        )
+        t = translator(manager)
+        await message.answer(t("Je kan één spraakbericht meesturen. Schrijf de rest gerust."))
     for part in (await _preview_parts(manager))[:-1]:
         await message.answer(part)
     await manager.show(ShowMode.SEND)
