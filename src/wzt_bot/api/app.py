@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wzt_bot.api.context import ApiContext
 from wzt_bot.api.routes import complaints, flags, participants, plan, reports, rights, teams
-from wzt_bot.api.schemas import Health
+from wzt_bot.api.schemas import Health, Ready
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.services import complaints as complaints_svc
 
@@ -156,7 +156,7 @@ def create_app(ctx: ApiContext, extra_routers: Iterable[APIRouter] = ()) -> Fast
 
     @app.get(
         "/readyz",
-        response_model=Health,
+        response_model=Ready,
         tags=["operations"],
         responses={503: {"model": Health}},
     )

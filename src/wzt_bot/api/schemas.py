@@ -90,6 +90,9 @@ class Problem(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+class Ready(Health):
     details: list[str] = Field(
         default_factory=list,
         description="Warnings for the operator that do not make the service unready, e.g. a "
