@@ -444,3 +444,22 @@ async def test_two_messages_in_a_row_both_reach_the_team(harness: Harness) -> No
 
     await eventually(everything)
     await callbacks_all_answered(h)
+
+
+async def test_a_long_message_at_the_menu_is_previewed_whole(harness: Harness) -> None:
+    h, user = harness, 7612
+    t = h.container.i18n.get("nl")
+    await onboard(h, user)
+    text = " ".join(f"zin{i}" for i in range(1000))[:4096].rsplit(" ", 1)[0]
+    before = len(await h.sandbox.bot_messages(user))
+    await h.sandbox.send_text(user, text)
+    await wait_button(h, user, t("✅ Versturen"))
+    parts = [str(m.get("text")) for m in (await h.sandbox.bot_messages(user))[before:]]
+    assert len(parts) == 2 and parts[0].startswith(t("Wil je dit naar je team sturen?"))
+    shown = " ".join(parts).split()
+    assert shown[shown.index("zin0") :] == text.split()
+    await h.sandbox.press(user, t("✅ Versturen"))
+    flag = await _one_flag(h, user)
+    async with h.container.uow_factory() as uow:
+        [message] = await uow.flags.messages(flag.id)
+    assert message.text == text

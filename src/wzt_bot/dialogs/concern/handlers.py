@@ -131,8 +131,11 @@ async def offer(
         if last.staff is not None:
             data["thread_to"] = last.staff.name
     await manager.start(
-        ConcernSG.preview, data=data, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+        ConcernSG.preview, data=data, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE
     )
+    await show_preview(manager, message)  # a long one: its first parts, then the window
+    manager.show_mode = ShowMode.SEND
+    await manager.show()
     return True
 
 
