@@ -429,7 +429,10 @@ async def test_two_messages_in_a_row_both_reach_the_team(harness: Harness) -> No
         return str(bot[-1].get("text")).count("📷") == 2
 
     await h.sandbox.wait_for(user, two_photos)
-    await wait_button(h, user, t("✅ Versturen"))
+    history = await h.sandbox.bot_messages(user)
+    assert sum(t("Wil je dit naar je team sturen?") in str(m.get("text")) for m in history) == 4, (
+        "the preview once per message: never twice"
+    )
     await h.sandbox.press(user, t("✅ Versturen"))
     await h.wait_text(user, "Verstuurd naar")
     flag = await _one_flag(h, user)

@@ -211,7 +211,7 @@ async def on_more(message: Message, widget: MessageInput, manager: DialogManager
         await message.answer(t("Je kan één spraakbericht meesturen. Schrijf de rest gerust."))
     for part in (await _preview_parts(manager))[:-1]:
         await message.answer(part)
-    await manager.show(ShowMode.SEND)
+    manager.show_mode = ShowMode.SEND  # aiogram-dialog shows the window again after this
 
 
 async def on_edit(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

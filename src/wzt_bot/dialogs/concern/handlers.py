@@ -177,9 +177,9 @@ async def on_message(message: Message, widget: MessageInput, manager: DialogMana
 async def on_more(message: Message, widget: MessageInput, manager: DialogManager) -> None:
     """More words while the preview is open (two messages in a row): added to what is sent,
     never dropped; the preview is shown again with everything."""
+    manager.show_mode = ShowMode.SEND  # aiogram-dialog shows the window again after this
     words = words_of(message)
     if words is None:
-        await manager.show(ShowMode.SEND)
         return
     data = manager.dialog_data
     if words.get("text"):
@@ -193,7 +193,6 @@ async def on_more(message: Message, widget: MessageInput, manager: DialogManager
         else:
             data["media_kind"], data["media_ref"] = words["media_kind"], words["media_ref"]
     await show_preview(manager, message)
-    await manager.show(ShowMode.SEND)
 
 
 async def on_send(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
