@@ -10,6 +10,7 @@ import contextlib
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -424,8 +425,8 @@ async def test_two_messages_in_a_row_both_reach_the_team(harness: Harness) -> No
     await h.sandbox.send_kind(user, "photo")
     await h.sandbox.send_kind(user, "photo")
 
-    def two_photos(history: dict[str, object]) -> bool:
-        bot = [m for m in history["messages"] if m["from"] == "bot"]  # type: ignore[attr-defined,index]
+    def two_photos(history: dict[str, Any]) -> bool:
+        bot = [m for m in history["messages"] if m["from"] == "bot"]
         return str(bot[-1].get("text")).count("📷") == 2
 
     await h.sandbox.wait_for(user, two_photos)
@@ -466,3 +467,44 @@ async def test_a_long_message_at_the_menu_is_previewed_whole(harness: Harness) -
     async with h.container.uow_factory() as uow:
         [message] = await uow.flags.messages(flag.id)
     assert message.text == text
+
+
+async def test_a_complaint_that_reaches_its_handler_is_called_sent(
+    database_url: str, fast_fake: dict[str, object]
+) -> None:
+    """With an SMTP server and a handler's e-mail address the participant hears "verstuurd",
+    and /readyz has nothing to say about that handler."""
+    from tests.e2e.conftest import running_bot
+    from tests.e2e.test_complaints_e2e import _setup_network
+
+    async with running_bot(
+        database_url, fake_kwargs=fast_fake, smtp_url="smtp://127.0.0.1:2525"
+    ) as h:
+        user = 7613
+        t = h.container.i18n.get("nl")
+        await _setup_network(h)  # an independent handler with an e-mail address
+        await onboard(h, user)
+        await h.sandbox.press(user, "📣 Klacht")
+        await wait_button(h, user, t("📣 Ik wil een klacht indienen"))
+        await h.sandbox.press(user, t("📣 Ik wil een klacht indienen"))
+        await h.wait_text(user, t("Gaat je klacht over iemand van je team?"))
+        await h.sandbox.press(user, t("Ja"))
+        await h.wait_text(user, t("Zo gaat een klacht:"))
+        steps = await h.last_bot_text(user)
+        assert t(
+            "Ik kan je klacht nu nog niet zelf doorsturen. Ik bewaar ze wel, met een nummer."
+        ) not in (steps)
+        await h.sandbox.press(user, t("✍️ Mijn klacht schrijven"))
+        await h.wait_text(user, t("Wil je je naam meesturen?"))
+        await h.sandbox.press(user, t("Ja, met mijn naam"))
+        await h.wait_text(user, t("Vertel wat er gebeurde."))
+        await h.sandbox.send_text(user, "Mijn begeleider luistert niet naar mij.")
+        await wait_button(h, user, t("✅ Versturen"))
+        await h.sandbox.press(user, t("✅ Versturen"))
+        await h.wait_text(user, "K-")
+        answer = await h.last_bot_text(user)
+        assert t("✅ Je klacht is verstuurd naar {handler}.", handler="Klachtenpunt Oost") in answer
+        async with _api(h) as api:
+            details = (await api.get("/readyz")).json()["details"]
+        assert not any("independent" in d for d in details), details
+        assert any("organisation" in d for d in details), "the network's own handler has none"
