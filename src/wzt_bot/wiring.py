@@ -47,6 +47,7 @@ from wzt_bot.db.sent_ledger import build_sent_ledger
 from wzt_bot.db.uow import SqlUnitOfWorkFactory
 from wzt_bot.domain.ports import Clock, SentLedger
 from wzt_bot.domain.safety.check import CrisisCheck
+from wzt_bot.domain.services import complaints
 from wzt_bot.domain.services.delivery import DeliveryReport, Sender
 from wzt_bot.domain.services.onboarding import mark_unreachable
 from wzt_bot.i18n import I18n
@@ -216,6 +217,7 @@ class Container:
             language_tools=self.language_tools,
             translates=self.settings.translate_url is not None,
             crisis=CrisisCheck.load(),
+            complaint_email=self.settings.smtp_url is not None,
         )
         self.dispatcher = build_dispatcher(ctx, self._storage())
         assert self.bot is not None
@@ -268,6 +270,7 @@ class Container:
                 language_tools=self.language_tools,
                 files=self._files(),
                 database_unavailable=database_unavailable,
+                complaint_email=self.settings.smtp_url is not None,
             ),
             extra_routers=routers,
         )
@@ -408,8 +411,25 @@ async def run_jobs_once(container: Container) -> tuple[OutreachReport, DeliveryR
     return tick.result(), delivered
 
 
+async def warn_unreachable_complaints(container: Container) -> list[str]:
+    """At start-up: a network whose complaints reach nobody is said loudly to the operator
+    (also in /readyz). Participants are told the truth in the bot either way."""
+    try:
+        async with container.uow_factory() as uow:
+            problems = await complaints.unreachable_handlers(
+                uow, email_works=container.settings.smtp_url is not None
+            )
+    except Exception as exc:
+        log.warning("complaints.check_failed", error=type(exc).__name__)
+        return []
+    for problem in problems:
+        log.warning("complaints.no_reachable_handler", detail=problem)
+    return problems
+
+
 async def run_parts(container: Container, stop: asyncio.Event, parts: set[str]) -> None:
     """Run any of "bot", "api", "scheduler" side by side until `stop` is set."""
+    await warn_unreachable_complaints(container)
     tasks: list[asyncio.Task[Any]] = []
     if "api" in parts or ("bot" in parts and container.webhook_mode):
         app = container.build_api(with_webhook=container.webhook_mode)

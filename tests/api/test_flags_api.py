@@ -199,3 +199,68 @@ async def test_trajectory_and_contacts_set_the_rhythm(world: World) -> None:
         headers=world.auth("lead"),
     )
     assert away.json() == {"id": str(world.lead_id), "away": True, "function": "casemanager_zorg"}
+
+
+async def test_resolve_note_stays_in_the_team_only_the_message_reaches_the_participant(
+    world: World,
+) -> None:
+    resolved = await world.client.post(
+        f"/api/v1/flags/{world.flag_id}/resolve",
+        json={"note": "Intern: dossier nagekeken.", "message_to_participant": "Het is betaald."},
+        headers=world.auth("cm"),
+    )
+    assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
+    thread = await world.client.get(f"/api/v1/flags/{world.flag_id}", headers=world.auth("cm"))
+    staff = [
+        (m["text"], m["internal"]) for m in thread.json()["messages"] if m["author"] == "staff"
+    ]
+    assert sorted(staff) == [("Het is betaald.", False), ("Intern: dossier nagekeken.", True)]
+    async with world.container.uow_factory() as uow:
+        [sent] = await uow.outbox.list(status=None, channel="telegram", target=None, limit=10)
+    assert sent.kind == "resolved" and sent.payload["text"] == "Het is betaald."
+    assert "dossier" not in str(sent.payload)
+    too_long = await world.client.post(
+        f"/api/v1/flags/{world.flag_id}/resolve",
+        json={"message_to_participant": "x" * 4097},
+        headers=world.auth("cm"),
+    )
+    assert too_long.status_code == 422
+
+
+async def test_resolve_with_only_a_note_sends_no_words(world: World) -> None:
+    await world.client.post(
+        f"/api/v1/flags/{world.flag_id}/resolve",
+        json={"note": "Betaald op 24/11, zie boekhouding."},
+        headers=world.auth("cm"),
+    )
+    async with world.container.uow_factory() as uow:
+        [sent] = await uow.outbox.list(status=None, channel="telegram", target=None, limit=10)
+    assert sent.kind == "resolved" and sent.payload["text"] is None
+
+
+async def test_readyz_names_a_network_whose_complaints_reach_nobody(world: World) -> None:
+    from wzt_bot.domain.policies.complaints import ComplaintSettings, Contact, Handler
+
+    ready = (await world.client.get("/readyz")).json()
+    assert ready["status"] == "ok"
+    assert any("'Oost'" in d and "organisation and independent" in d for d in ready["details"])
+    async with world.container.uow_factory() as uow:
+        team = await uow.teams.get(world.team_id)
+        assert team is not None
+        hook = Handler(Contact(name="Klachten"), webhook_url="https://klachten.example/hook")
+        await uow.networks.save_section(
+            team.network_id,
+            "complaints",
+            ComplaintSettings(organisation=hook, independent=hook).to_json(),
+        )
+        await uow.commit()
+    without_secret = (await world.client.get("/readyz")).json()["details"]
+    assert any("'Oost'" in d for d in without_secret), "a webhook without its secret posts nothing"
+    async with world.container.uow_factory() as uow:
+        for which in ("organisation", "independent"):
+            await uow.networks.set_secret(
+                team.network_id, f"complaints.{which}.webhook", "s3cret-s3cret-s3cret"
+            )
+        await uow.commit()
+    details = (await world.client.get("/readyz")).json()["details"]
+    assert not any("'Oost'" in d for d in details)

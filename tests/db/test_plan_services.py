@@ -223,3 +223,58 @@ async def test_contact_from_who_is_who_goes_to_that_person(container: Container)
     assert entry is not None and entry.name == "An Claes"
     assert flag.assignee_id == sam.staff.id
     assert none is None and fallback.id == flag.id  # one open contact request is enough
+
+
+async def test_a_contact_request_for_another_person_reaches_that_person(
+    container: Container,
+) -> None:
+    """ "Neem contact met mij op" for a second person while a request is open: no second
+    flag, the request goes into the open flag's thread and the flag to that person; the same
+    person twice is "already asked" (the bot says so and raises nothing)."""
+    from wzt_bot.domain.models import Role
+    from wzt_bot.domain.services import admin
+
+    clock = FrozenClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    sam = await linked_participant(container, clock, name="Sam", user_id=8131)
+    async with container.uow_factory() as uow:
+        lies = await admin.create_staff(
+            uow, name="Lies Peeters", role=Role.CASEMANAGER, team_ids=frozenset({sam.team_id})
+        )
+        await svc.put_directory(
+            uow,
+            clock,
+            BRU,
+            sam.staff,
+            sam.participant.id,
+            [
+                DirectoryEntry(
+                    name="An Claes",
+                    role=DirectoryRole.CASEMANAGER_WERK,
+                    staff_id=sam.staff.id,
+                    main=True,
+                ),
+                DirectoryEntry(
+                    name="Lies Peeters",
+                    role=DirectoryRole.CASEMANAGER_ZORG,
+                    staff_id=lies.staff.id,
+                ),
+            ],
+        )
+        assert not await svc.contact_already_asked(uow, sam.participant, 0)
+        first, _ = await svc.contact_person(uow, clock, sam.participant, 0, source="plan:call")
+        assert await svc.contact_already_asked(uow, sam.participant, 0)
+        assert not await svc.contact_already_asked(uow, sam.participant, 1)
+        second, entry = await svc.contact_person(uow, clock, sam.participant, 1, source="plan:call")
+        assert await svc.contact_already_asked(uow, sam.participant, 1)
+        found, total = await uow.flags.search(
+            FlagFilter(participant_id=sam.participant.id), offset=0, limit=10
+        )
+        texts = [m.text for m in await uow.flags.messages(first.id)]
+        await uow.commit()
+    assert total == 1 and second.id == first.id
+    assert entry is not None and entry.name == "Lies Peeters"
+    assert found[0].assignee_id == lies.staff.id, "the flag reaches the person asked for"
+    assert sorted(texts) == [  # one clock: the same moment
+        "Neem contact met mij op. Gevraagd aan: An Claes.",
+        "Neem contact met mij op. Gevraagd aan: Lies Peeters.",
+    ]

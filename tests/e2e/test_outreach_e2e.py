@@ -304,7 +304,7 @@ async def test_figures_of_speech_do_not_fire(harness: Harness) -> None:
     h, user = harness, 7004
     await onboard(h, user)
     await h.sandbox.send_text(user, "Ik ben doodmoe na de stage, maar het ging goed!")
-    await h.wait_text(user, h.container.i18n.get("nl")("Dit kan ik nog niet lezen.")[:20])
+    await h.wait_text(user, h.container.i18n.get("nl")("Wil je dit naar je team sturen?"))
     assert await _flags(h, user) == []
 
 

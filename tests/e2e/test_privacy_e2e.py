@@ -17,7 +17,7 @@ async def test_free_text_is_not_in_the_database_file(sqlite_url: str) -> None:
         user = 7001
         await onboard(h, user)
         await h.sandbox.send_text(user, secret_words)
-        await h.wait_text(user, "Dit kan ik nog niet lezen.")
+        await h.wait_text(user, "Wil je dit naar je team sturen?")  # offered, not yet sent
 
         async def all_handled() -> None:
             async with h.container.uow_factory() as uow:

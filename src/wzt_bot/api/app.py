@@ -14,8 +14,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wzt_bot.api.context import ApiContext
 from wzt_bot.api.routes import complaints, flags, participants, plan, reports, rights, teams
-from wzt_bot.api.schemas import Health
+from wzt_bot.api.schemas import Health, Ready
 from wzt_bot.domain.errors import DomainError, ErrorCode
+from wzt_bot.domain.services import complaints as complaints_svc
 
 log = structlog.get_logger(__name__)
 
@@ -155,18 +156,27 @@ def create_app(ctx: ApiContext, extra_routers: Iterable[APIRouter] = ()) -> Fast
 
     @app.get(
         "/readyz",
-        response_model=Health,
+        response_model=Ready,
         tags=["operations"],
         responses={503: {"model": Health}},
     )
     async def readyz() -> Response:
-        """The database answers."""
+        """The database answers. `details`: warnings for the operator (a network whose
+        complaints reach no handler), which do not make the service unready."""
         try:
             await ctx.ping_database()
         except Exception as exc:
             log.warning("readyz.database_unavailable", error=str(exc))
             return JSONResponse({"status": "database unavailable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
+        try:
+            async with ctx.uow_factory() as uow:
+                details = await complaints_svc.unreachable_handlers(
+                    uow, email_works=ctx.complaint_email
+                )
+        except Exception as exc:
+            log.warning("readyz.complaints_check_failed", error=type(exc).__name__)
+            details = ["complaints: the check of the complaints handlers failed"]
+        return JSONResponse({"status": "ok", "details": details})
 
     @app.get("/metrics", tags=["operations"], response_class=Response)
     async def metrics() -> Response:

@@ -21,3 +21,5 @@ class ApiContext:
     files: TelegramFiles | None = None
     #: A reason when an exception means the database cannot be reached (answered 503).
     database_unavailable: Callable[[BaseException], str | None] | None = None
+    #: An SMTP server is configured (WZT_SMTP_URL): complaints by e-mail reach their handler.
+    complaint_email: bool = False

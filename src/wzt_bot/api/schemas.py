@@ -95,6 +95,14 @@ class Health(BaseModel):
     status: str
 
 
+class Ready(Health):
+    details: list[str] = Field(
+        default_factory=list,
+        description="Warnings for the operator that do not make the service unready, e.g. a "
+        "network whose complaints reach no handler",
+    )
+
+
 # --- flags -------------------------------------------------------------------------------
 
 
@@ -125,6 +133,10 @@ class FlagMessageOut(BaseModel):
     translation: str | None = Field(description="Machine translation (Dutch for the team)")
     machine_translation: bool
     media_kind: str | None = Field(description="voice or photo (a Telegram file)")
+    internal: bool = Field(
+        default=False,
+        description="A team's own note (e.g. at resolve): the participant did not see it",
+    )
     created_at: datetime
     refers_to: uuid.UUID | None = Field(
         None,
@@ -168,11 +180,22 @@ class FlagPage(BaseModel):
 
 
 class ResolveIn(Strict):
-    note: str | None = Field(None, max_length=2000, description="Shown to the participant.")
+    note: str | None = Field(
+        None,
+        max_length=4096,
+        description="The team's own note: kept in the thread (internal), never sent to the "
+        "participant.",
+    )
+    message_to_participant: str | None = Field(
+        None,
+        max_length=4096,
+        description="Sent to the participant with 'Heeft dit geholpen?' (translated like a "
+        "reply). Without it a question or a request is closed with a short message only.",
+    )
 
 
 class ReplyIn(Strict):
-    text: str = Field(min_length=1, max_length=3500, description="Delivered through the bot.")
+    text: str = Field(min_length=1, max_length=4096, description="Delivered through the bot.")
 
 
 class ReplyOut(BaseModel):

@@ -48,3 +48,5 @@ class BotContext:
     #: Who of a team is signed in to the web workspace (a later issue); None: no one can be.
     presence: StaffPresence | None = None
     stranger_replies: ReplyThrottle = field(default_factory=ReplyThrottle)
+    #: An SMTP server is configured (WZT_SMTP_URL): complaints by e-mail reach their handler.
+    complaint_email: bool = False

@@ -42,6 +42,7 @@ from wzt_bot.bot.plan_texts import (
     restart_keyboard,
     restart_text,
 )
+from wzt_bot.bot.split import split_text
 from wzt_bot.bot.survey_texts import offer_keyboard, offer_text
 from wzt_bot.domain.errors import RecipientGoneError, RejectedError, TryLaterError
 from wzt_bot.domain.models import EndAdvice, OutboxMessage, SurveyKind
@@ -49,7 +50,6 @@ from wzt_bot.domain.policies.complaints import NEXT_STEP_WORDS, Contact, Service
 from wzt_bot.domain.ports import OnWire
 from wzt_bot.i18n import I18n, Translator
 
-TELEGRAM_TEXT_LIMIT = 4096
 _KIND_NL = {
     "crisis": "crisis",
     "concern": "vraag of bericht",
@@ -104,9 +104,10 @@ def render(message: OutboxMessage, t: Translator) -> tuple[str, Markup]:
         return text, helped_keyboard(t, flag)
     if message.kind == "resolved":
         flag = _hex(p.get("flag_id"))
-        return resolved_text(t, str(p.get("from") or ""), _opt(p.get("text"))), helped_keyboard(
-            t, flag
+        text = resolved_text(
+            t, str(p.get("from") or ""), _opt(p.get("text")), _opt(p.get("translation"))
         )
+        return text, helped_keyboard(t, flag)
     return _render_other(message, t)
 
 
@@ -212,8 +213,9 @@ class TelegramNotifier:
     async def send(self, message: OutboxMessage, on_wire: OnWire) -> bool:
         t = self.i18n.get(str(message.payload.get("locale") or "nl"))
         text, markup = render(message, t)
-        if len(text) > TELEGRAM_TEXT_LIMIT:
-            text = text[: TELEGRAM_TEXT_LIMIT - 1] + "…"
+        # Longer than one Telegram message (a long reply with its translation): over several,
+        # never cut; the buttons go with the last part.
+        parts = split_text(text)
         try:
             chat_id = int(message.target)
         except ValueError as exc:
@@ -223,7 +225,13 @@ class TelegramNotifier:
             return False
         token = PACED.set(True)
         try:
-            await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+            for number, part in enumerate(parts, start=1):
+                if number > 1:
+                    await self.limiter.acquire(chat_id)
+                last = number == len(parts)
+                await self.bot.send_message(
+                    chat_id=chat_id, text=part, reply_markup=markup if last else None
+                )
         except TelegramForbiddenError as exc:
             raise RecipientGoneError(exc.message) from exc
         except TelegramNotFound as exc:

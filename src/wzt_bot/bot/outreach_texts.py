@@ -181,10 +181,16 @@ def reply_text(t: Translator, sender: str, text: str, translation: str | None = 
     return "\n\n".join(parts)
 
 
-def resolved_text(t: Translator, sender: str, note: str | None) -> str:
+def resolved_text(
+    t: Translator, sender: str, message: str | None, translation: str | None = None
+) -> str:
+    """The team closed the question; `message` is their message to the participant (never
+    the team's own resolve note)."""
     parts = [t("{sender} heeft je vraag opgevolgd.", sender=sender)]
-    if note:
-        parts.append(note)
+    if message and translation:
+        parts += [translation, machine_translated(t), message]
+    elif message:
+        parts.append(message)
     parts.append(t("Heeft dit geholpen?"))
     return "\n\n".join(parts)
 
@@ -380,3 +386,8 @@ def contact_requested_text(t: Translator, days: int, *, emergency: bool = True) 
     if emergency:
         parts.append(t(EMERGENCY))
     return "\n\n".join(parts)
+
+
+def already_text(t: Translator) -> str:
+    """A second tap on an old button: nothing new is raised, and the participant hears so."""
+    return t("Dit heb ik al doorgegeven aan je team.")

@@ -178,6 +178,7 @@ class SqlFlagRepository(_Encrypted):
                 "text": message.text,
                 "translation": message.translation,
                 "media_ref": message.media_ref,
+                **({"internal": True} if message.internal else {}),
             },
         )
         self.s.add(
@@ -201,24 +202,39 @@ class SqlFlagRepository(_Encrypted):
             .where(FlagMessageRow.flag_id == flag_id)
             .order_by(FlagMessageRow.created_at, FlagMessageRow.id)
         )
-        result = []
-        for r in rows:
-            body = self._open(r.id, r.body_ct, r.key_id)
-            result.append(
-                FlagMessage(
-                    id=r.id,
-                    flag_id=r.flag_id,
-                    author=Author(r.author),
-                    author_id=r.author_id,
-                    text=body.get("text") or "",
-                    created_at=r.created_at,
-                    language=r.language,
-                    translation=body.get("translation"),
-                    media_kind=r.media_kind,
-                    media_ref=body.get("media_ref"),
-                )
+        return [self._message(r) for r in rows]
+
+    def _message(self, r: FlagMessageRow) -> FlagMessage:
+        body = self._open(r.id, r.body_ct, r.key_id)
+        return FlagMessage(
+            id=r.id,
+            flag_id=r.flag_id,
+            author=Author(r.author),
+            author_id=r.author_id,
+            text=body.get("text") or "",
+            created_at=r.created_at,
+            language=r.language,
+            translation=body.get("translation"),
+            media_kind=r.media_kind,
+            media_ref=body.get("media_ref"),
+            internal=bool(body.get("internal")),
+        )
+
+    async def team_messages_since(
+        self, participant_id: uuid.UUID, since: datetime, limit: int
+    ) -> Sequence[FlagMessage]:
+        rows = await self.s.scalars(
+            select(FlagMessageRow)
+            .join(FlagRow, FlagRow.id == FlagMessageRow.flag_id)
+            .where(
+                FlagRow.participant_id == participant_id,
+                FlagMessageRow.author == Author.STAFF.value,
+                FlagMessageRow.created_at >= since,
             )
-        return result
+            .order_by(FlagMessageRow.created_at.desc(), FlagMessageRow.id)
+            .limit(limit)
+        )
+        return [self._message(r) for r in rows]
 
     async def not_notified(self, team_id: uuid.UUID) -> Sequence[Flag]:
         rows = await self.s.scalars(

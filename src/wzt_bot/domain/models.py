@@ -271,6 +271,7 @@ class FlagMessage:
     translation: str | None = None  # Dutch (for the team) or the participant's language (reply)
     media_kind: str | None = None  # "voice" or "photo": the Telegram file id is in `media_ref`
     media_ref: str | None = None
+    internal: bool = False  # a team's own note: never shown to the participant
 
 
 @dataclass(slots=True)

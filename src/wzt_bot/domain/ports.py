@@ -186,6 +186,13 @@ class FlagRepository(Protocol):
 
     async def add_message(self, message: FlagMessage) -> None: ...
     async def messages(self, flag_id: uuid.UUID) -> Sequence[FlagMessage]: ...
+    async def team_messages_since(
+        self, participant_id: uuid.UUID, since: datetime, limit: int
+    ) -> Sequence[FlagMessage]:
+        """Messages of the team (author staff) in this participant's flags from `since`,
+        newest first."""
+        ...
+
     async def not_notified(self, team_id: uuid.UUID) -> Sequence[Flag]:
         """Flags the team's group chat has not been told about yet."""
         ...

@@ -100,6 +100,7 @@ async def get_flag(flag_id: uuid.UUID, ctx: Ctx, staff: CurrentStaff) -> FlagDet
                 translation=m.translation,
                 machine_translation=m.translation is not None,
                 media_kind=m.media_kind,
+                internal=m.internal,
                 created_at=m.created_at,
                 refers_to=refers_to.get(m.id),
                 withdrawn_at=withdrawn.get(m.id),
@@ -134,9 +135,19 @@ async def acknowledge_flag(flag_id: uuid.UUID, ctx: Ctx, staff: CurrentStaff) ->
 async def resolve_flag(
     flag_id: uuid.UUID, body: ResolveIn, ctx: Ctx, staff: CurrentStaff
 ) -> FlagOut:
-    """Done. For a question or a request the participant is told, with your note."""
+    """Done. `note` stays in the team (an internal line in the thread); the participant reads
+    only `message_to_participant`. For a question or a request the participant is told it is
+    closed, with that message when given."""
     async with ctx.uow_factory() as uow:
-        flag = await svc.resolve(uow, ctx.clock, staff, flag_id, body.note)
+        flag = await svc.resolve(
+            uow,
+            ctx.clock,
+            staff,
+            flag_id,
+            body.note,
+            body.message_to_participant,
+            tools=ctx.language_tools,
+        )
         await uow.commit()
     return flag_out(flag)
 

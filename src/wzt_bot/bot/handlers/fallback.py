@@ -1,14 +1,17 @@
-"""Everything the bot cannot read yet gets a short, kind answer. Nothing crashes."""
+"""What no flow takes: words, a voice note or a photo are offered to the team (with a
+preview); anything else gets a short, kind answer. Nothing crashes."""
 
 from __future__ import annotations
 
 import structlog
 from aiogram import Router
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
+from aiogram_dialog import DialogManager
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.handlers.commands import answer_stranger
 from wzt_bot.bot.texts import fallback_text, main_menu
+from wzt_bot.dialogs.concern.handlers import offer
 from wzt_bot.domain.models import Participant
 from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services.onboarding import mark_reachable, mark_unreachable
@@ -29,13 +32,22 @@ async def on_edited(message: Message, participant: Participant | None, t: Transl
 
 
 async def on_anything_else(
-    message: Message, participant: Participant | None, ctx: BotContext, t: Translator
+    message: Message,
+    participant: Participant | None,
+    uow: UnitOfWork,
+    ctx: BotContext,
+    t: Translator,
+    dialog_manager: DialogManager,
 ) -> None:
     if message.chat.type != "private":
         return  # the bot is for one-to-one chats only
     if participant is None:
         await answer_stranger(message, ctx, t)
         return
+    if not (message.text or "").startswith("/") and await offer(
+        dialog_manager, message, uow, participant
+    ):
+        return  # words, a voice note or a photo: offered to the team, never dropped
     await message.answer(fallback_text(t), reply_markup=main_menu(t))
 
 

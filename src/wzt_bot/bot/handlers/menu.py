@@ -13,7 +13,7 @@ from wzt_bot.bot.filters import private_callback, private_message
 from wzt_bot.bot.handlers.commands import answer_stranger
 from wzt_bot.bot.handlers.outreach import start_checkin
 from wzt_bot.bot.handlers.plan import show_hub
-from wzt_bot.bot.outreach_texts import CheckinSettingsCb
+from wzt_bot.bot.outreach_texts import CheckinSettingsCb, already_text
 from wzt_bot.bot.texts import (
     EMERGENCY,
     MenuItem,
@@ -25,8 +25,9 @@ from wzt_bot.bot.texts import (
     transport_text,
 )
 from wzt_bot.dialogs.states import ComplaintSG, ConcernSG, LanguageSG
-from wzt_bot.domain.models import LOCALE_NAMES, ConsentKind, Participant
+from wzt_bot.domain.models import LOCALE_NAMES, ConsentKind, FlagKind, Participant
 from wzt_bot.domain.ports import UnitOfWork
+from wzt_bot.domain.services import flags
 from wzt_bot.domain.services.onboarding import (
     record_consent,
     request_contact,
@@ -142,6 +143,11 @@ def build_menu_router(i18n: I18n) -> Router:
         if not callback_data.yes:
             await callback.message.answer(
                 t("Oké. Je kan het altijd later nog vragen."), reply_markup=main_menu(t)
+            )
+            return
+        if await flags.open_of_kind(uow, participant, FlagKind.CONTACT_REQUEST) is not None:
+            await callback.message.answer(
+                "\n\n".join((already_text(t), t(EMERGENCY))), reply_markup=main_menu(t)
             )
             return
         await request_contact(uow, ctx.clock, participant, source=f"menu:{callback_data.source}")

@@ -26,7 +26,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.filters import private_callback
-from wzt_bot.bot.outreach_texts import FUNCTION_LABELS, answer_time_text
+from wzt_bot.bot.outreach_texts import FUNCTION_LABELS, already_text, answer_time_text
 from wzt_bot.bot.plan_texts import (
     DOMAIN_LABELS,
     PHASE_EXPLAINED,
@@ -501,11 +501,18 @@ def build_plan_router() -> Router:
                 await svc.own_appointment(uow, participant, appointment_id)
                 await _send(callback, t("Fijn! Tot dan."), None)
                 return
-            await svc.cant_come(uow, ctx.clock, participant, appointment_id, ctx.tz)
+            flag = await svc.cant_come(uow, ctx.clock, participant, appointment_id, ctx.tz)
         except (ValueError, DomainError):
             await _send(callback, t("Deze knop werkt niet meer. Hier is het menu."), main_menu(t))
             return
         to = await flags.recipient(uow, participant, None)
+        if flag is None:
+            await _send(
+                callback,
+                "\n\n".join((already_text(t), answer_time_text(t, to.settings.answer_within_days))),
+                main_menu(t),
+            )
+            return
         await _send(
             callback,
             "\n\n".join(
@@ -593,6 +600,19 @@ async def _ask(tap: Tap, purpose: str) -> None:
 
 async def _call(tap: Tap, index: int, source: str) -> None:
     t, uow, participant = tap.t, tap.uow, tap.participant
+    if await svc.contact_already_asked(uow, participant, index):
+        to = await flags.recipient(uow, participant, None)
+        await tap.send(
+            "\n\n".join(
+                (
+                    already_text(t),
+                    answer_time_text(t, to.settings.answer_within_days),
+                    t(EMERGENCY),
+                )
+            ),
+            main_menu(t),
+        )
+        return
     _flag, entry = await svc.contact_person(
         uow, tap.ctx.clock, participant, index, source=f"plan:{source}"
     )

@@ -23,6 +23,7 @@ from wzt_bot.dialogs.complaint.handlers import (
     on_help_with_advice,
     on_help_with_decision,
     on_message,
+    on_more,
     on_reconsider,
     on_send,
     on_to_team,
@@ -145,6 +146,11 @@ def complaint_dialog() -> Dialog:
                 Format("{ombudsdienst}"),
                 T("Je klacht gaat naar: {handler}."),
                 T("Niet naar je team. Je team ziet je klacht niet.", when="about_team"),
+                T(
+                    "Ik kan je klacht nu nog niet zelf doorsturen. Ik bewaar ze wel, "
+                    "met een nummer.",
+                    when="unreachable",
+                ),
                 sep="\n\n",
             ),
             Button(T("✍️ Mijn klacht schrijven"), id="write", on_click=on_write),
@@ -173,7 +179,8 @@ def complaint_dialog() -> Dialog:
             state=ComplaintSG.compose,
         ),
         Window(
-            Multi(T("Dit stuur ik naar {handler}:"), Format("{body}"), sep="\n\n"),
+            Format("{preview}"),
+            MessageInput(on_more, content_types=[ContentType.TEXT, ContentType.VOICE]),
             Row(
                 Button(T("✅ Versturen"), id="send", on_click=on_send),
                 Button(T("✏️ Aanpassen"), id="edit", on_click=on_edit),

@@ -12,6 +12,7 @@ from aiogram_dialog.widgets.kbd import Button
 from wzt_bot.bot.context import BotContext
 from wzt_bot.bot.crisis import set_private_words
 from wzt_bot.bot.outreach_texts import contact_requested_text
+from wzt_bot.bot.split import split_text
 from wzt_bot.bot.texts import EMERGENCY, main_menu
 from wzt_bot.dialogs.feedback.handlers import start_feedback
 from wzt_bot.dialogs.states import ComplaintSG, ConcernSG
@@ -27,8 +28,6 @@ from wzt_bot.domain.ports import UnitOfWork
 from wzt_bot.domain.services import complaints, flags
 from wzt_bot.domain.services.onboarding import request_contact
 from wzt_bot.i18n import N_, Translator
-
-MAX_TEXT = 4000
 
 
 def _deps(manager: DialogManager) -> tuple[UnitOfWork, BotContext, Participant | None]:
@@ -118,22 +117,37 @@ async def get_steps(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         "next_step": next_step_text(t, settings, handler.kind),
         "handler": said(t, handler.contact.name),
         "about_team": about_team,
+        "unreachable": not await _reachable(dialog_manager, about_team),
     }
 
 
-async def get_preview(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    t = translator(dialog_manager)
-    settings = await _settings(dialog_manager)
-    data = dialog_manager.dialog_data
+async def _reachable(manager: DialogManager, about_team: bool) -> bool:
+    """Whether the complaint will reach a person (e-mail or webhook of the handler)."""
+    uow, ctx, participant = _deps(manager)
+    if participant is None:
+        return False
+    return await complaints.complaint_reaches_someone(
+        uow, participant, about_team, email_works=ctx.complaint_email
+    )
+
+
+async def _preview_parts(manager: DialogManager) -> list[str]:
+    """The preview as Telegram messages: over several when longer than one, never cutting a
+    word (the words themselves are sent whole)."""
+    t = translator(manager)
+    settings = await _settings(manager)
+    data = manager.dialog_data
     body = str(data.get("text") or "")
     if data.get("voice_ref"):
         body = (body + "\n" if body else "") + t("(je spraakbericht)")
     if data.get("anonymous"):
         body += "\n\n" + t("Zonder je naam.")
-    return {
-        "handler": said(t, settings.handler(bool(data.get("about_team"))).contact.name),
-        "body": body,
-    }
+    handler = said(t, settings.handler(bool(data.get("about_team"))).contact.name)
+    return split_text("\n\n".join((t("Dit stuur ik naar {handler}:", handler=handler), body)))
+
+
+async def get_preview(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    return {"preview": (await _preview_parts(dialog_manager))[-1]}
 
 
 async def on_to_team(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -220,12 +234,30 @@ async def on_anonymous(callback: CallbackQuery, button: Button, manager: DialogM
 
 async def on_message(message: Message, widget: MessageInput, manager: DialogManager) -> None:
     data = manager.dialog_data
-    data["text"] = (message.text or "")[:MAX_TEXT]
+    data["text"] = message.text or message.caption or ""  # whole: never cut
     data["voice_ref"] = message.voice.file_id if message.voice else None
     if not data["text"] and not data["voice_ref"]:
         await message.answer(translator(manager)("Stuur een tekst of een spraakbericht."))
         return
+    for part in (await _preview_parts(manager))[:-1]:
+        await message.answer(part)
     await manager.switch_to(ComplaintSG.preview, show_mode=ShowMode.SEND)
+
+
+async def on_more(message: Message, widget: MessageInput, manager: DialogManager) -> None:
+    """More words while the preview is open: added to the complaint, never dropped."""
+    data = manager.dialog_data
+    text = message.text or message.caption or ""
+    if text:
+        data["text"] = "\n\n".join(x for x in (str(data.get("text") or ""), text) if x)
+    if message.voice is not None and not data.get("voice_ref"):
+        data["voice_ref"] = message.voice.file_id
+    elif message.voice is not None:  # one voice note per complaint: say so, keep the first
+        t = translator(manager)
+        await message.answer(t("Je kan één spraakbericht meesturen. Schrijf de rest gerust."))
+    for part in (await _preview_parts(manager))[:-1]:
+        await message.answer(part)
+    manager.show_mode = ShowMode.SEND  # aiogram-dialog shows the window again after this
 
 
 async def on_edit(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -253,22 +285,34 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
             media_ref=data.get("voice_ref"),
         ),
     )
-    handler = settings.handler(complaint.about_team).contact
-    await callback.message.answer(
-        "\n\n".join(
-            (
-                t("✅ Je klacht is verstuurd naar {handler}.", handler=said(t, handler.name)),
-                t(
-                    "Het nummer van je klacht is {receipt}. Bewaar het goed.",
-                    receipt=complaint.receipt,
-                ),
-                t("Ik laat je weten wat ermee gebeurt: ontvangen, in behandeling, beantwoord."),
-                # only with contact details: a bare name again was a stray line
-                *((contact_lines(t, handler),) if has_details(handler) else ()),
-            )
-        ),
-        reply_markup=main_menu(t),
+    chosen = settings.handler(complaint.about_team)
+    handler = chosen.contact
+    receipt = t(
+        "Het nummer van je klacht is {receipt}. Bewaar het goed.", receipt=complaint.receipt
     )
+    if await complaints.complaint_reaches_someone(
+        uow, participant, complaint.about_team, email_works=ctx.complaint_email
+    ):
+        parts: tuple[str, ...] = (
+            t("✅ Je klacht is verstuurd naar {handler}.", handler=said(t, handler.name)),
+            receipt,
+            t("Ik laat je weten wat ermee gebeurt: ontvangen, in behandeling, beantwoord."),
+            # only with contact details: a bare name again was a stray line
+            *((contact_lines(t, handler),) if has_details(handler) else ()),
+        )
+    else:  # stored, but no e-mail or webhook reaches a person: say so, never "verstuurd"
+        parts = (
+            t("Ik heb je klacht bewaard. Ze is nog niet verstuurd."),
+            t(
+                "{handler} kan ze nog niet via mij krijgen.",
+                handler=said(t, handler.name),
+            ),
+            receipt,
+            t("Neem zelf contact op, dan ben je zeker dat je klacht aankomt:"),
+            contact_lines(t, handler),
+            next_step_text(t, settings, chosen.kind),
+        )
+    await callback.message.answer("\n\n".join(parts), reply_markup=main_menu(t))
 
 
 async def on_cancel(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

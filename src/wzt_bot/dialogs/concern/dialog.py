@@ -16,7 +16,9 @@ from wzt_bot.dialogs.concern.handlers import (
     on_cancel,
     on_edit,
     on_message,
+    on_more,
     on_send,
+    on_start,
     on_topic,
 )
 from wzt_bot.dialogs.states import ConcernSG
@@ -54,7 +56,11 @@ def concern_dialog() -> Dialog:
             state=ConcernSG.compose,
         ),
         Window(
-            Multi(T("Dit stuur ik naar {who}:"), Format("{body}"), sep="\n\n"),
+            Format("{preview}"),
+            MessageInput(
+                on_more,
+                content_types=[ContentType.TEXT, ContentType.VOICE, ContentType.PHOTO],
+            ),
             Row(
                 Button(T("✅ Versturen"), id="send", on_click=on_send),
                 Button(T("✏️ Aanpassen"), id="edit", on_click=on_edit),
@@ -63,4 +69,5 @@ def concern_dialog() -> Dialog:
             state=ConcernSG.preview,
             getter=get_preview,
         ),
+        on_start=on_start,
     )

@@ -21,7 +21,7 @@ from wzt_bot.domain.services import flags
 from wzt_bot.domain.services import plan as svc
 from wzt_bot.i18n import N_, Translator
 
-MAX_TEXT = 2000
+MAX_TEXT = 4096  # Telegram's own limit: never cuts what Telegram delivers
 PROMPTS: dict[str, str] = {
     "help": N_("Wat lukt er niet? Schrijf het kort, of stuur een spraakbericht."),
     "question": N_("Wat is je vraag? Schrijf ze kort, of stuur een spraakbericht."),

@@ -48,7 +48,7 @@ WORDINGS = 5
 WORRYING: frozenset[Topic] = frozenset({Topic.ZORG, Topic.GELD, Topic.WONEN, Topic.GEZIN})
 SNOOZE_WEEKS = (1, 2, 4)
 ANY_DAY = -1
-MAX_NOTE = 2000
+MAX_NOTE = 4096  # Telegram's own limit: a participant's words are never cut
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,8 @@ from wzt_bot.domain.services.flags import Words
 #: E-mails to a handler are retried with backoff for this long, then kept as dead letters
 #: (the complaint itself is stored and listed in the admin API either way).
 EMAIL_RETRY_WINDOW = timedelta(days=3)
-MAX_TEXT = 4000
+#: A safety bound only, above Telegram's 4,096 characters: the participant's words are never cut.
+MAX_TEXT = 8192
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read aloud
 
 
@@ -224,6 +225,60 @@ async def webhook_for(uow: UnitOfWork, target: str) -> tuple[str, str] | None:
     url = (settings.independent if which == "independent" else settings.organisation).webhook_url
     secret = await uow.networks.secret(network_id, webhook_secret_name(which))
     return (url, secret) if url and secret else None
+
+
+async def handler_reachable(
+    uow: UnitOfWork,
+    network_id: uuid.UUID,
+    settings: ComplaintSettings,
+    about_team: bool,
+    *,
+    email_works: bool,
+) -> bool:
+    """Whether a complaint reaches a person: an e-mail address with a configured SMTP server
+    (`email_works`), or a webhook URL with its secret. Otherwise it is only stored (and
+    listed in the admin API), and the participant must not hear it was sent."""
+    handler = settings.handler(about_team)
+    if handler.email and email_works:
+        return True
+    which = ComplaintSettings.which(about_team)
+    return bool(
+        handler.webhook_url and await uow.networks.secret(network_id, webhook_secret_name(which))
+    )
+
+
+async def complaint_reaches_someone(
+    uow: UnitOfWork, participant: Participant, about_team: bool, *, email_works: bool
+) -> bool:
+    network_id = await network_of(uow, participant)
+    settings = await settings_for(uow, participant)
+    return await handler_reachable(uow, network_id, settings, about_team, email_works=email_works)
+
+
+async def unreachable_handlers(uow: UnitOfWork, *, email_works: bool) -> list[str]:
+    """For the operator (start-up log, /readyz): every network with a complaints handler
+    nobody is reached through. Names of networks and handlers only, no personal data."""
+    problems: list[str] = []
+    network_ids = {team.network_id for team in await uow.teams.all()}
+    for network_id in sorted(network_ids):
+        network = await uow.networks.get(network_id)
+        settings = ComplaintSettings.from_json(await uow.networks.section(network_id, "complaints"))
+        missing = [
+            ComplaintSettings.which(about_team)
+            for about_team in (False, True)
+            if not await handler_reachable(
+                uow, network_id, settings, about_team, email_works=email_works
+            )
+        ]
+        if missing:
+            name = network.name if network else str(network_id)
+            problems.append(
+                f"complaints: network {name!r} ({network_id}) has no reachable handler for "
+                f"{' and '.join(missing)}: complaints are only stored. Set an e-mail address "
+                "(with WZT_SMTP_URL) or a webhook URL and secret "
+                f"(PUT /api/v1/networks/{network_id}/complaints)."
+            )
+    return problems
 
 
 async def my_complaints(uow: UnitOfWork, participant: Participant) -> Sequence[Complaint]:

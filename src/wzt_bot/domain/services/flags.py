@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from wzt_bot.domain.errors import DomainError, ErrorCode
 from wzt_bot.domain.models import (
@@ -37,7 +37,11 @@ from wzt_bot.domain.services.participants import can_read_participants, visible_
 SINGLE_OPEN: frozenset[FlagKind] = frozenset(
     {FlagKind.CONTACT_REQUEST, FlagKind.NO_CONTACT, FlagKind.UNREACHABLE, FlagKind.CRISIS}
 )
-MAX_TEXT = 4000
+#: A safety bound only: above Telegram's 4,096 characters plus the bot's own lead lines, so a
+#: participant's words are never cut.
+MAX_TEXT = 8192
+#: A message within this time after a team's reply goes into that reply's thread.
+THREAD_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,11 @@ async def _raise(
             flag.urgency = urgency
             flag.respond_by = to.settings.respond_by(now, urgency)
             flag.notified_at = None
+        if prefer is not None and to.staff is not None and to.staff.id != flag.assignee_id:
+            # The participant now asks for someone else: that person gets the flag (the
+            # thread keeps who was asked before), and the team hears of it again.
+            flag.assignee_id = to.staff.id
+            flag.notified_at = None
         flag.updated_at = now
         await uow.flags.update(flag)
     else:
@@ -224,7 +233,14 @@ def _message_body(words: Words) -> dict[str, str | None] | None:
 
 
 async def _add_message(
-    uow: UnitOfWork, clock: Clock, flag: Flag, author: Author, author_id: str, words: Words
+    uow: UnitOfWork,
+    clock: Clock,
+    flag: Flag,
+    author: Author,
+    author_id: str,
+    words: Words,
+    *,
+    internal: bool = False,
 ) -> FlagMessage:
     message = FlagMessage(
         id=new_id(),
@@ -237,9 +253,15 @@ async def _add_message(
         translation=words.translation,
         media_kind=words.media_kind,
         media_ref=words.media_ref,
+        internal=internal,
     )
     await uow.flags.add_message(message)
     return message
+
+
+async def open_of_kind(uow: UnitOfWork, participant: Participant, kind: FlagKind) -> Flag | None:
+    """The participant's open flag of this kind, if any (a second tap must not add one)."""
+    return next((f for f in await uow.flags.open_for(participant.id) if f.kind is kind), None)
 
 
 # --- the participant ---------------------------------------------------------------------
@@ -250,6 +272,62 @@ async def own_flag(uow: UnitOfWork, participant: Participant, flag_id: uuid.UUID
     flag = await uow.flags.get(flag_id)
     if flag is None or flag.participant_id != participant.id:
         raise DomainError(ErrorCode.NOT_FOUND, entity="flag")
+    return flag
+
+
+@dataclass(frozen=True, slots=True)
+class LastReply:
+    """The team's latest message to the participant, within the thread window."""
+
+    flag: Flag
+    staff: Staff | None
+
+
+async def last_reply(uow: UnitOfWork, clock: Clock, participant: Participant) -> LastReply | None:
+    """The flag whose team reply (or closing message) reached the participant within the
+    last 7 days: what they write next is most likely an answer to it."""
+    since = clock.now() - THREAD_WINDOW
+    for message in await uow.flags.team_messages_since(participant.id, since, 10):
+        if message.internal:
+            continue
+        flag = await uow.flags.get(message.flag_id)
+        if flag is None or flag.participant_id != participant.id:
+            continue
+        try:
+            staff = await uow.staff.get(uuid.UUID(message.author_id))
+        except ValueError:
+            staff = None
+        return LastReply(flag=flag, staff=staff)
+    return None
+
+
+async def add_to_thread(
+    uow: UnitOfWork, clock: Clock, participant: Participant, flag_id: uuid.UUID, words: Words
+) -> Flag:
+    """The participant answers a team reply: their words go into that flag's thread. A flag
+    already closed opens again, so the words are read."""
+    flag = await own_flag(uow, participant, flag_id)
+    now = clock.now()
+    await _add_message(uow, clock, flag, Author.PARTICIPANT, str(participant.id), words)
+    settings = await uow.teams.settings(flag.team_id)
+    if flag.status is FlagStatus.RESOLVED:
+        flag.status = FlagStatus.OPEN
+        flag.resolved_at = None
+        flag.respond_by = settings.respond_by(now, flag.urgency)
+        flag.notified_at = None
+    flag.updated_at = now
+    await uow.flags.update(flag)
+    await audit.by_participant(uow, clock, participant.id, "flag.answer")
+    if flag.notified_at is None:
+        await outbox.announce_flag(uow, clock, settings, flag)
+    await outbox.webhook_event(
+        uow,
+        clock,
+        settings,
+        flag.team_id,
+        event="flag.updated",
+        body=outbox.flag_body(flag) | {"message": _message_body(words)},
+    )
     return flag
 
 
@@ -527,8 +605,17 @@ async def reply(
 
 
 async def resolve(
-    uow: UnitOfWork, clock: Clock, staff: Staff, flag_id: uuid.UUID, note: str | None
+    uow: UnitOfWork,
+    clock: Clock,
+    staff: Staff,
+    flag_id: uuid.UUID,
+    note: str | None,
+    message_to_participant: str | None = None,
+    *,
+    tools: LanguageTools | None = None,
 ) -> Flag:
+    """Close the flag. `note` is the team's own (kept in the thread, never sent);
+    `message_to_participant` is what the participant reads with "Heeft dit geholpen?"."""
     flag = await _visible_flag(uow, staff, flag_id)
     now = clock.now()
     if flag.status is not FlagStatus.RESOLVED:
@@ -540,20 +627,34 @@ async def resolve(
         await uow.flags.update(flag)
         note = (note or "").strip()
         if note:
-            await _add_message(uow, clock, flag, Author.STAFF, str(staff.id), Words(text=note))
+            await _add_message(
+                uow, clock, flag, Author.STAFF, str(staff.id), Words(text=note), internal=True
+            )
+        text = (message_to_participant or "").strip()
         participant = await uow.participants.get(flag.participant_id)
-        if participant is not None and flag.kind in (
-            FlagKind.CONCERN,
-            FlagKind.CONTACT_REQUEST,
-            FlagKind.CHECKIN_LOW,
+        translation = None
+        target = participant.locale if participant else None
+        if text and tools is not None and target and target != "nl":
+            translation = await tools.translate(text, "nl", target)
+        if text:
+            await _add_message(
+                uow, clock, flag, Author.STAFF, str(staff.id), Words(text, translation=translation)
+            )
+        if participant is not None and (
+            text or flag.kind in (FlagKind.CONCERN, FlagKind.CONTACT_REQUEST, FlagKind.CHECKIN_LOW)
         ):
             await outbox.to_participant(
                 uow,
                 clock,
                 participant,
-                key=f"resolved:{flag.id.hex}",
+                key=f"resolved:{flag.id.hex}:{int(now.timestamp())}",
                 kind="resolved",
-                payload={"flag_id": str(flag.id), "from": staff.name, "text": note or None},
+                payload={
+                    "flag_id": str(flag.id),
+                    "from": staff.name,
+                    "text": text or None,
+                    "translation": translation,
+                },
             )
         settings = await uow.teams.settings(flag.team_id)
         await outbox.webhook_event(

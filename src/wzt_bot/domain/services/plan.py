@@ -881,7 +881,7 @@ async def contact_person(
     """ "Neem contact met mij op", for one person of "Wie is wie" (or the main contact)."""
     entries = list(await uow.plans.directory(participant.id))
     entry = entries[index] if 0 <= index < len(entries) else None
-    note = f"Neem contact met mij op. Gevraagd aan: {entry.name}." if entry else ""
+    note = _contact_note(entry)
     flag = await flags.raise_flag(
         uow,
         clock,
@@ -893,6 +893,24 @@ async def contact_person(
         prefer=entry.staff_id if entry else None,
     )
     return flag, entry
+
+
+def _contact_note(entry: DirectoryEntry | None) -> str:
+    return f"Neem contact met mij op. Gevraagd aan: {entry.name}." if entry else ""
+
+
+async def contact_already_asked(uow: UnitOfWork, participant: Participant, index: int) -> bool:
+    """A second tap on "Neem contact met mij op" (an old message, a double tap): the open
+    contact request already asks for this person. Another person is not asked yet: their
+    request goes into that flag's thread and the flag to them (`contact_person`)."""
+    existing = await flags.open_of_kind(uow, participant, FlagKind.CONTACT_REQUEST)
+    if existing is None:
+        return False
+    entries = list(await uow.plans.directory(participant.id))
+    note = _contact_note(entries[index] if 0 <= index < len(entries) else None)
+    if not note:
+        return True  # the main contact, who has the open request
+    return any(m.text == note for m in await uow.flags.messages(existing.id))
 
 
 async def upcoming_appointments(
@@ -916,8 +934,12 @@ async def cant_come(
     participant: Participant,
     appointment_id: uuid.UUID,
     tz: tzinfo,
-) -> Flag:
+) -> Flag | None:
+    """ "Ik kan niet komen": an `appointment` flag for the team. None when it was passed on
+    before (a second tap on the same reminder): never a second flag."""
     appointment = await own_appointment(uow, participant, appointment_id)
+    if appointment.cant_come_at is not None:
+        return None
     now = clock.now()
     appointment.cant_come_at = now
     await uow.plans.update_appointment(appointment)

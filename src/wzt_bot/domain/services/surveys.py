@@ -36,7 +36,7 @@ EXPIRE_AFTER = timedelta(days=30)
 #: The stage pulse comes a month after the first stage started.
 STAGE_AFTER = timedelta(days=30)
 FOLLOW_UPS = ((SurveyKind.FOLLOW_3, 3), (SurveyKind.FOLLOW_6, 6), (SurveyKind.FOLLOW_12, 12))
-MAX_WORDS = 2000
+MAX_WORDS = 4096  # Telegram's own limit: a participant's words are never cut
 UNKNOWN_TYPE = "onbekend"
 
 #: A sitting the participant can take up (again).
