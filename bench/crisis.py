@@ -187,7 +187,7 @@ def report(split: str, evaluation: Evaluation, times: list[float], mem: tuple[fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("test", "dev"), default="dev")
+    parser.add_argument("--split", choices=("test", "dev", "everyday"), default="dev")
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     parser.add_argument("--misses", action="store_true", help="list the wrong answers")
     parser.add_argument("--rules-only", action="store_true", help="the patterns without scorer")
