@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,8 @@ from tests.e2e.conftest import (
 )
 from wzt_bot.domain.models import Author, FlagKind, FlagUrgency
 from wzt_bot.domain.ports import FlagFilter
-from wzt_bot.domain.safety.check import CrisisCheck
+from wzt_bot.domain.safety.check import CrisisCheck, Verdict
+from wzt_bot.domain.safety.corpus import Example, load_split
 from wzt_bot.domain.safety.crisis import CrisisDetector, normalise
 from wzt_bot.domain.safety.scorer import MODELS, RiskScorer, features
 from wzt_bot.domain.services.onboarding import participant_for_user
@@ -167,3 +169,47 @@ async def test_an_edited_message_is_checked_too(harness: Harness) -> None:
     await h.sandbox.edit_text(user, sent["message_id"], "ik wil er niet meer zijn")
     await h.wait_text(user, t("Dank je dat je dit vertelt. Je staat er niet alleen voor."))
     await _one_crisis_flag(h, user)
+
+
+def _corpus_sample() -> list[Example]:
+    """Per language, the first risk message and the first near miss of the frozen split."""
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "crisis" / "test"
+    examples = load_split(corpus)
+    chosen: list[Example] = []
+    for language in ("nl", "en", "fr", "ar", "tr", "pl", "ro", "uk"):
+        mine = [e for e in examples if e.language == language]
+        chosen += [next(e for e in mine if e.risk), next(e for e in mine if not e.risk)]
+    return chosen
+
+
+async def test_corpus_messages_typed_through_the_bot_get_the_layers_answer(
+    database_url: str,
+) -> None:
+    """The shipped layer, through the real bot: from the frozen test split, per language the
+    first risk message and the first near miss, each typed by a participant of their own.
+    What the bot answers (helplines, the gentle question or the menu's own answer) is what
+    the check says, so bench.crisis measures what participants get."""
+    check = CrisisCheck.load()
+    chosen = _corpus_sample()
+    async with running_bot(database_url, fake_kwargs=dict(FAST_FAKE)) as h:
+        t = h.container.i18n.get("nl")
+        thanks = t("Dank je dat je dit vertelt. Je staat er niet alleen voor.")
+        for number, example in enumerate(chosen):
+            user = 7400 + number
+            await onboard(h, user)
+            before = len(await h.sandbox.bot_messages(user))
+            await h.sandbox.send_text(user, example.text)
+            expected = check.assess(example.text).verdict
+
+            async def answered(user: int = user, before: int = before) -> list[str]:
+                texts = [str(m.get("text")) for m in await h.sandbox.bot_messages(user)]
+                assert len(texts) > before
+                return texts[before:]
+
+            new = await eventually(answered)
+            if expected is Verdict.ALARM:
+                await h.wait_text(user, thanks)
+            elif expected is Verdict.ASK:
+                await h.wait_text(user, t("Wil je met iemand praten?"))
+            else:
+                assert not any(thanks in text or "praten?" in text for text in new), example.key
