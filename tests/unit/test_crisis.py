@@ -16,6 +16,8 @@ from wzt_bot.domain.safety import CrisisDetector, RiskKind, RiskMatch
 from wzt_bot.domain.safety.crisis import (
     DEFAULT_LANGUAGES,
     SECTIONS,
+    _by_first_letter,
+    _first_letters,
     _parse,
     _Section,
     _starts_at_word,
@@ -753,3 +755,34 @@ def test_a_subset_of_languages_and_duplicates() -> None:
 def test_unknown_languages_are_refused(languages: list[str]) -> None:
     with pytest.raises(ValueError, match="language"):
         CrisisDetector.load(languages)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "letters"),
+    [
+        ("dood", {"d"}),
+        ("k?(?:wil|ga) dood", {"k", "w", "g"}),
+        ("(?:mij|me|(?:mijn|m'n) eigen) x", {"m"}),
+        ("(?:'t|het) leven", {"'", "h"}),
+        ("s?laat", None),
+        ("(?:ik|k)? ga", None),
+        ("\\w+ dood", None),
+        ("[a-z]+", None),
+    ],
+)
+def test_first_letters_of_a_pattern(pattern: str, letters: set[str] | None) -> None:
+    assert _first_letters(pattern) == letters
+
+
+def test_grouping_by_first_letter_keeps_every_line_and_the_answers() -> None:
+    lines = [(0, "\\bdood\\b"), (1, "\\bk?(?:wil|ga) weg\\b"), (2, "\\b\\w+ pijn\\b")]
+    grouped = re.compile(_by_first_letter(lines, lambda i, line: f"(?P<p{i}>{line})"))
+    assert set(grouped.groupindex) == {"p0", "p1", "p2"}
+    for text, group in [
+        ("ik ga dood", "p0"),
+        ("kga weg", "p1"),
+        ("veel pijn", "p2"),
+        ("niks", None),
+    ]:
+        found = grouped.search(text)
+        assert (found.lastgroup if found else None) == group
