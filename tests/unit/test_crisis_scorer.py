@@ -117,7 +117,7 @@ def test_a_pattern_match_wins_and_names_its_rule() -> None:
 
 def test_the_scorer_decides_only_where_no_pattern_matched() -> None:
     check = CrisisCheck(CrisisDetector.load(), _tiny({"spoor": 60.0, "trein": 25.0}))
-    sure = check.assess("ik sta aan het spoor")
+    sure = check.assess("ik kijk naar het spoor")  # no pattern: "aan het spoor" now is one
     assert sure.verdict is Verdict.ALARM and sure.match is None
     assert "«spoor»" in sure.reason and sure.reason.startswith("lerend model")
     assert check.assess("de trein").verdict is Verdict.ASK

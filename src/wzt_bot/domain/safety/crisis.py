@@ -47,7 +47,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
@@ -262,10 +262,95 @@ def _alternation(lines: tuple[str, ...], *, named: bool) -> re.Pattern[str] | No
     def branch(i: int, line: str) -> str:
         return f"(?P<p{i}>{line})" if named else f"(?:{line})"
 
-    at_word = [branch(i, line) for i, line in enumerate(lines) if _starts_at_word(line)]
+    at_word = [(i, line) for i, line in enumerate(lines) if _starts_at_word(line)]
     anywhere = [branch(i, line) for i, line in enumerate(lines) if not _starts_at_word(line)]
-    branches = [f"\\b(?=[\\w'])(?:{'|'.join(at_word)})"] if at_word else []
+    branches = [f"\\b(?=[\\w'])(?:{_by_first_letter(at_word, branch)})"] if at_word else []
     return re.compile("|".join(branches + anywhere))
+
+
+_PLAIN_START = re.compile(r"[a-z0-9']")
+
+
+def _group_alternatives(text: str) -> list[str] | None:
+    """The top-level alternatives of the group ``(?:...)`` that ``text`` starts with."""
+    if not text.startswith("(?:"):
+        return None
+    depth = 0
+    in_class = escaped = False
+    parts: list[str] = []
+    start = 3
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                parts.append(text[start:index])
+                return parts
+        elif char == "|" and depth == 1:
+            parts.append(text[start:index])
+            start = index + 1
+    return None
+
+
+_OPTIONAL = frozenset({"?", "*", "{"})
+
+
+def _first_letters(pattern: str) -> set[str] | None:
+    """The letters a match of ``pattern`` can start with, or None when that is not plain."""
+    if pattern.startswith("k?"):
+        rest = _first_letters(pattern[2:])
+        return None if rest is None else rest | {"k"}
+    if pattern.startswith("(?:"):
+        return _group_first_letters(pattern)
+    if pattern[:1] and _PLAIN_START.match(pattern[0]) and pattern[1:2] not in _OPTIONAL:
+        return {pattern[0]}
+    return None
+
+
+def _group_first_letters(pattern: str) -> set[str] | None:
+    alternatives = _group_alternatives(pattern)
+    if alternatives is None:
+        return None
+    closing = len("(?:") + sum(len(part) + 1 for part in alternatives) - 1
+    if pattern[closing + 1 : closing + 2] in _OPTIONAL:
+        return None  # the group itself is optional
+    letters: set[str] = set()
+    for part in alternatives:
+        found = _first_letters(part)
+        if found is None:
+            return None
+        letters |= found
+    return letters
+
+
+def _by_first_letter(lines: list[tuple[int, str]], branch: Callable[[int, str], str]) -> str:
+    """The word-start lines as one alternation, grouped behind a lookahead on the first letter.
+
+    The regex engine tries every branch of an alternation at every word start; grouping the
+    branches by the letter they can start with lets it skip all groups but one or two at once.
+    Lines whose first letters cannot be read plainly go last, ungrouped. Within a group the
+    lines keep their file order.
+    """
+    groups: dict[str, list[str]] = {}
+    other: list[str] = []
+    for i, line in lines:
+        letters = _first_letters(line[2:])  # after the leading \\b
+        if letters is None:
+            other.append(branch(i, line))
+            continue
+        key = "".join(sorted(letters))
+        groups.setdefault(key, []).append(branch(i, line))
+    parts = [f"(?=[{re.escape(key)}])(?:{'|'.join(members)})" for key, members in groups.items()]
+    return "|".join(parts + other)
 
 
 @dataclass(frozen=True, slots=True)
