@@ -153,8 +153,9 @@ async def test_sure_scorer_caption_and_edit_all_raise_the_alarm(harness: Harness
     t = h.container.i18n.get("nl")
     thanks = t("Dank je dat je dit vertelt. Je staat er niet alleen voor.")
     await onboard(h, user)
-    # a photo whose caption the scorer is sure of
-    await h.sandbox.send_kind(user, "photo", caption=SURE)
+    # a photo whose caption the scorer is sure of (three words: one or two would only get
+    # the gentle question)
+    await h.sandbox.send_kind(user, "photo", caption=f"{SURE} {SURE} {SURE}")
     await h.wait_text(user, thanks)
     flag = await _one_crisis_flag(h, user)
     notes = [m.text for m in await _thread(h, flag.id) if m.author is Author.SYSTEM]

@@ -339,7 +339,9 @@ async def test_a_complaint_that_reaches_no_handler_is_not_called_sent(harness: H
     await h.wait_text(user, "K-")
     answer = await h.last_bot_text(user)
     assert t("Ik heb je klacht bewaard. Ze is nog niet verstuurd.") in answer
-    assert "verstuurd naar" not in answer and "0800 240 50" in answer
+    assert "verstuurd naar" not in answer
+    # the next step for this kind of handler (the Ombudsdienst only for Flemish public ones)
+    assert t("Vraag de dienst waar je daarna terecht kan. Je team zoekt mee.") in answer
 
     async def stored_whole() -> None:
         async with h.container.uow_factory() as uow:
@@ -384,7 +386,7 @@ async def test_resolve_sends_only_the_message_not_the_internal_note(harness: Har
     await h.wait_text(user, message)
     everything = "\n".join(await _bot_texts(h, user))
     assert note not in everything and "boekhouding" not in everything
-    assert t("{sender} heeft je vraag afgerond.", sender="Casemanager") in everything
+    assert t("{sender} heeft je vraag opgevolgd.", sender="Casemanager") in everything
 
 
 async def test_a_long_team_reply_is_split_never_cut(harness: Harness) -> None:

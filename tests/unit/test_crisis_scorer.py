@@ -142,3 +142,12 @@ def test_any_text_is_assessed_without_error(text: str) -> None:
     if found.score is not None:
         assert 0.0 <= found.score.probability <= 1.0
         assert not math.isnan(found.score.probability)
+
+
+def test_short_messages_and_commands_never_get_the_alarm_from_the_scorer_alone() -> None:
+    check = CrisisCheck(CrisisDetector.load(), _tiny({"spoor": 60.0}))
+    assert check.assess("ik kijk naar het spoor").verdict is Verdict.ALARM
+    assert check.assess("spoor").verdict is Verdict.ASK  # too few words to be sure
+    assert check.assess("het spoor").verdict is Verdict.ASK
+    assert check.assess("/spoor").verdict is Verdict.NONE  # a command
+    assert check.assess("/start ik wil dood").verdict is Verdict.ALARM  # patterns still run

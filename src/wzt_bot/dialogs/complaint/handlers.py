@@ -308,8 +308,15 @@ async def on_send(callback: CallbackQuery, button: Button, manager: DialogManage
                 handler=said(t, handler.name),
             ),
             receipt,
-            t("Neem zelf contact op, dan ben je zeker dat je klacht aankomt:"),
-            contact_lines(t, handler),
+            # how to reach them yourself, when their details are known (a bare name is not)
+            *(
+                (
+                    t("Neem zelf contact op, dan ben je zeker dat je klacht aankomt:"),
+                    contact_lines(t, handler),
+                )
+                if has_details(handler)
+                else ()
+            ),
             next_step_text(t, settings, chosen.kind),
         )
     await callback.message.answer("\n\n".join(parts), reply_markup=main_menu(t))

@@ -3,6 +3,8 @@
 * A pattern matches: :attr:`Verdict.ALARM`, with the pattern line as the reason.
 * No pattern, the scorer is sure enough: :attr:`Verdict.ALARM`, with the words that weighed
   most as the reason.
+* No pattern, the scorer is sure but the message has fewer than three words: the gentle
+  question only.
 * No pattern, the scorer is unsure: :attr:`Verdict.ASK`: the bot asks gently whether the
   participant is OK and wants to talk to someone; it neither stays silent nor raises the
   full alarm.
@@ -38,6 +40,9 @@ class Assessment:
 
 
 NO_RISK = Assessment(Verdict.NONE)
+#: Below this many words the scorer alone never raises the alarm, only the gentle question: a
+#: word or two give it too few features to be sure ("rights" shares n-grams with "tonight").
+MIN_WORDS_FOR_ALARM = 3
 
 
 class CrisisCheck:
@@ -60,9 +65,12 @@ class CrisisCheck:
         match = self.detector.detect_normalised(normalised)
         if match is not None:
             return Assessment(Verdict.ALARM, match.kind, match=match)
-        if self.scorer is None:
-            return NO_RISK
+        if self.scorer is None or text.lstrip().startswith("/"):
+            return NO_RISK  # a bot command ("/rights") is not something the person wrote
         score = self.scorer.score_normalised(normalised)
         if score.verdict is Verdict.NONE:
             return NO_RISK
-        return Assessment(score.verdict, score.kind, score=score)
+        verdict = score.verdict
+        if verdict is Verdict.ALARM and len(normalised.split()) < MIN_WORDS_FOR_ALARM:
+            verdict = Verdict.ASK  # one or two words are too little for the scorer alone
+        return Assessment(verdict, score.kind, score=score)
