@@ -1393,6 +1393,11 @@ POSITIVES = {
         ("od dwóch dni nic nie jadłam, nie mam pieniędzy", C),
         ("śpię dziś w samochodzie", C),
         ("słyszę głosy w głowie i się boję", C),
+        ("nie chce mi się już żyć", S),
+        ("niedługo mnie już nie będzie", S),
+        ("znów mam nowe rany na rękach", S),
+        ("podniósł na mnie rękę", V),
+        ("mam ochotę komuś zrobić krzywdę", V),
     ],
     "ro": [
         ("vreau să mor", S),
@@ -1422,6 +1427,11 @@ POSITIVES = {
         ("de două zile n-am mâncat nimic", C),
         ("am ajuns la capătul puterilor", C),
         ("aud voci care îmi spun să fac rău", C),
+        ("m-am săturat de viață", S),
+        ("copiii mei o să aibă o viață mai bună fără mine", S),
+        ("am tăieturi noi pe mâini", S),
+        ("mă terorizează", V),
+        ("nu răspund de mine dacă îl văd", V),
     ],
     "uk": [
         ("хочу вмерти", S),
@@ -1460,6 +1470,11 @@ POSITIVES = {
         ("мене викинули з квартири, ночую на вокзалі", C),
         ("я на межі", C),
         ("чую голоси в голові", C),
+        ("втомилась від життя", S),
+        ("скоро мене не буде", S),
+        ("нові порізи на руках", S),
+        ("чоловік підняв на мене руку", V),
+        ("я за себе не ручаюсь", V),
     ],
 }
 
@@ -1883,6 +1898,9 @@ NEGATIVES = {
         "dzieci mnie biją w szachy",
         "stoję na moście w korku, będę za 10 minut",
         "połamię sobie nogi na tym lodzie",
+        "mama mnie zabije jak zobaczy oceny",
+        "śledzi mnie na instagramie",
+        "jutro mnie nie będzie, mam lekarza",
     ],
     "ro": [
         "mor de râs",
@@ -1905,6 +1923,9 @@ NEGATIVES = {
         "am luat un cuțit nou pentru bucătărie",
         "sunt pe pod, ajung în 5 minute",
         "s-o tai în felii subțiri",
+        "nu o să mai deranjez pe nimeni cu întrebări",
+        "am zgârieturi pe mâini de la pisică",
+        "adio bani, iar am plătit amenda",
     ],
     "uk": [
         "помираю зі сміху",
@@ -1927,6 +1948,9 @@ NEGATIVES = {
         "задихаюсь від спеки в автобусі",
         "мене б'є струмом від цього зарядника",
         "зламаю собі ногу на цих сходах",
+        "мама мене вб'є за оцінки",
+        "допоможіть будь ласка з документами",
+        "прощаюсь з групою, з понеділка починаю роботу",
     ],
 }
 
