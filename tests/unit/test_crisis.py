@@ -1398,6 +1398,8 @@ POSITIVES = {
         ("znów mam nowe rany na rękach", S),
         ("podniósł na mnie rękę", V),
         ("mam ochotę komuś zrobić krzywdę", V),
+        ("chce umżeć", S),
+        ("niechce żyć", S),
     ],
     "ro": [
         ("vreau să mor", S),
@@ -1432,6 +1434,8 @@ POSITIVES = {
         ("am tăieturi noi pe mâini", S),
         ("mă terorizează", V),
         ("nu răspund de mine dacă îl văd", V),
+        ("nu mai vreau sa traesc", S),
+        ("m-o bătut bărbatu", V),
     ],
     "uk": [
         ("хочу вмерти", S),
@@ -1475,6 +1479,8 @@ POSITIVES = {
         ("нові порізи на руках", S),
         ("чоловік підняв на мене руку", V),
         ("я за себе не ручаюсь", V),
+        ("думаю про суицид", S),
+        ("хочу умиреть", S),
     ],
 }
 
@@ -1899,6 +1905,8 @@ NEGATIVES = {
         "stoję na moście w korku, będę za 10 minut",
         "połamię sobie nogi na tym lodzie",
         "mama mnie zabije jak zobaczy oceny",
+        "strzelił samobuja w ostatniej minucie",
+        "niechce mi się iść na kurs",
         "śledzi mnie na instagramie",
         "jutro mnie nie będzie, mam lekarza",
     ],
