@@ -32,9 +32,13 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "crisis"
 
 #: What the shipped layer reaches on the frozen test split today (alarm only, the gentle
 #: question not counted); raise these as it improves, never lower them.
-FLOOR_RECALL = 0.70
-FLOOR_LANGUAGE_RECALL = 0.50
+FLOOR_RECALL = 0.93
+FLOOR_LANGUAGE_RECALL = 0.85
 CEILING_FALSE_ALARMS = 0.08
+#: Ordinary participant messages (corpus/crisis/everyday, held out from training): the share
+#: that may raise the alarm, or get the gentle question.
+CEILING_EVERYDAY_ALARMS = 0.03
+CEILING_EVERYDAY_QUESTIONS = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +73,12 @@ def test_the_corpus_covers_every_language_and_kind(split: str) -> None:
 
 def test_the_corpus_is_large_enough() -> None:
     examples = load_split(CORPUS / "test") + load_split(CORPUS / "dev")
+    everyday = load_split(CORPUS / "everyday")
     per_language = Counter(e.language for e in examples)
     assert len(examples) >= 1500
     assert per_language["nl"] >= 400
     assert all(per_language[language] >= 100 for language in SUPPORTED_LOCALES)
-    texts = [e.text.casefold() for e in examples]
+    texts = [e.text.casefold() for e in examples + everyday]
     assert len(set(texts)) == len(texts), "no message in both splits or twice"
 
 
@@ -82,6 +87,13 @@ def test_the_floors_hold_on_the_frozen_split(test_split: Evaluation) -> None:
     assert test_split.total.false_alarm_rate <= CEILING_FALSE_ALARMS
     for language, tally in test_split.languages.items():
         assert tally.recall >= FLOOR_LANGUAGE_RECALL, language
+
+
+def test_ordinary_messages_rarely_worry_the_bot() -> None:
+    everyday = evaluate(CrisisCheck.load(), load_split(CORPUS / "everyday"))
+    assert everyday.total.risk == 0 and everyday.total.near >= 500
+    assert everyday.total.false_alarm_rate <= CEILING_EVERYDAY_ALARMS
+    assert everyday.total.ask_rate <= CEILING_EVERYDAY_QUESTIONS
 
 
 @pytest.mark.xfail(strict=True, reason="issue 16's targets are not met yet (see bench/RESULTS.md)")
