@@ -45,6 +45,7 @@ with ``\\b`` must go on with a letter, digit or apostrophe: such lines share one
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -441,10 +442,12 @@ class CrisisDetector:
 
     @classmethod
     def load(cls, languages: Iterable[str] = DEFAULT_LANGUAGES) -> CrisisDetector:
-        codes = list(dict.fromkeys(languages))
+        """Compiling the pattern files takes a second or more, so a process does it once per
+        set of languages and shares the (immutable) result."""
+        codes = tuple(dict.fromkeys(languages))
         if not codes:
             raise ValueError("at least one language is needed")
-        return cls(_load_language(code) for code in codes)
+        return _loaded(codes)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -473,3 +476,8 @@ class CrisisDetector:
 
     def __repr__(self) -> str:
         return f"CrisisDetector(languages={self.languages!r})"
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded(codes: tuple[str, ...]) -> CrisisDetector:
+    return CrisisDetector(_load_language(code) for code in codes)
