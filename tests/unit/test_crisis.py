@@ -205,6 +205,9 @@ DUTCH_POSITIVES = [
     ("ik maak hem af als ik hem zie", V),
     ("iemand heeft iets in mijn glas gedaan", V),
     ("kweet ni meer wa echt is", C),
+    ("kheb al mijn kleren weggegeven", S),
+    ("kzit nu op het dak van de parking", S),
+    ("ik ga zijn smoel inslaan", V),
 ]
 
 DUTCH_NEGATIVES = [
@@ -213,6 +216,7 @@ DUTCH_NEGATIVES = [
     "ge moet u geen zorgen maken over mij, het gaat goed",
     "mijn collega gaat mij leren werken met de heftruck",
     "ik hoor stemmen in de keuken, mijn kinderen zijn thuis",
+    "ik zit op het dak om de goot te kuisen",
     "ik ben doodmoe",
     "ik heb me dood gelachen",
     "ik heb moordhonger",
@@ -1532,6 +1536,7 @@ POSITIVES = {
         ("вони виклали мою адресу в телеграмі", V),
         ("нам з дітьми нікуди йти", C),
         ("не розумію де я зараз", C),
+        ("ніхто за мною не сумуватиме", S),
     ],
 }
 
@@ -1997,6 +2002,7 @@ NEGATIVES = {
         "треба на дах полізти, антена впала, але вже полагодили",
         "брат мене знайде на вокзалі, він зустріне",
         "тренер б'є рекорди кожного сезону",
+        "ніхто не помітить якщо я запізнюсь",
         "помираю зі сміху",
         "не хочу жити тут",
         "треба вбити час",
