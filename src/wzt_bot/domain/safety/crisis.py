@@ -480,4 +480,8 @@ class CrisisDetector:
 
 @functools.lru_cache(maxsize=8)
 def _loaded(codes: tuple[str, ...]) -> CrisisDetector:
-    return CrisisDetector(_load_language(code) for code in codes)
+    detector = CrisisDetector(_load_language(code) for code in codes)
+    # Checking each line compiled it on its own, and `re` keeps up to 512 compiled patterns
+    # in its cache: megabytes that no search uses. Only the alternations are needed.
+    re.purge()
+    return detector
