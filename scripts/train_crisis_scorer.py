@@ -39,6 +39,7 @@ from wzt_bot.domain.safety.scorer import (  # noqa: E402
     MODELS,
     TABLE_FILE,
     RiskScorer,
+    sigmoid,
     train_features,
 )
 
@@ -76,7 +77,7 @@ def fit(
             row = rows[i]
             scale = 1.0 / math.sqrt(len(row)) if row else 0.0
             z = bias + scale * sum(weights.get(f, 0.0) for f in row)
-            p = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+            p = sigmoid(z)
             error = (p - labels[i]) * (weights_of_rows[i] if weights_of_rows else 1.0)
             bias_square += error * error
             bias -= RATE * error / math.sqrt(bias_square + 1e-9)
@@ -116,7 +117,7 @@ def probability(model: tuple[float, dict[int, float]], row: frozenset[int]) -> f
     bias, weights = model
     scale = 1.0 / math.sqrt(len(row)) if row else 0.0
     z = bias + scale * sum(weights.get(f, 0.0) for f in row)
-    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+    return sigmoid(z)
 
 
 def cross_validated(
@@ -200,7 +201,7 @@ def build() -> tuple[dict[str, object], bytes, str]:
         {f for _, weights in models.values() for f, w in weights.items() if abs(w) >= PRUNE}
     )
     bias = [round(models[m][0], 4) for m in MODELS]
-    scorer = RiskScorer(
+    scorer = RiskScorer.from_rows(
         bias,
         {row: [models[m][1].get(row, 0.0) for m in MODELS] for row in rows},
         ask=ask,

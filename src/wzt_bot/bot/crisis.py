@@ -147,9 +147,7 @@ class CrisisMiddleware(BaseMiddleware):
 def why_flagged(assessment: Assessment, *, private: str | None) -> str:
     """For the team's thread: which rule, or which words weighed most. For private words
     (a complaint, a survey) only that the scorer or a rule fired, not the words."""
-    if assessment.match is not None:
-        return f"Waarom gemarkeerd: {assessment.reason}"
-    if private:
+    if private and assessment.match is None:
         return "Waarom gemarkeerd: lerend model (woorden blijven privé)."
     return f"Waarom gemarkeerd: {assessment.reason}"
 

@@ -21,7 +21,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from wzt_bot.bot.outreach_texts import SPEAKS, helpline_text
+from wzt_bot.bot.outreach_texts import helpline_group_text
 from wzt_bot.domain.policies.helplines import talk_lines
 from wzt_bot.i18n import N_, Translator
 
@@ -51,11 +51,7 @@ def ask_text(t: Translator) -> str:
     parts = [t(ASK), t(ASK_QUESTION)]
     groups = talk_lines(t.locale)
     if groups:
-        group = groups[0]
-        header = t(ASK_LINES)
-        if group.language is not None:
-            header += "\n" + t(SPEAKS.get(group.language, group.language))
-        parts.append("\n".join([header, *(helpline_text(t, line) for line in group.lines)]))
+        parts.append(helpline_group_text(t, groups[0], t(ASK_LINES)))
     return "\n\n".join(parts)
 
 

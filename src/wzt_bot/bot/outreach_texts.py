@@ -18,6 +18,7 @@ from wzt_bot.domain.policies.helplines import (
     HELPLINES,
     Helpline,
     Hours,
+    LineGroup,
     emergency_line,
     talk_lines,
 )
@@ -264,6 +265,15 @@ def helpline_text(t: Translator, line: Helpline) -> str:
     return " ".join(parts)
 
 
+def helpline_group_text(t: Translator, group: LineGroup, intro: str | None = None) -> str:
+    """A group of lines: `intro`, then which language they speak when it is not the
+    participant's own, then one line each."""
+    head = [intro] if intro else []
+    if group.language is not None:
+        head.append(t(SPEAKS.get(group.language, group.language)))
+    return "\n".join([*head, *(helpline_text(t, line) for line in group.lines)])
+
+
 def team_text(t: Translator, team: TeamReach, today: date | None = None) -> str:
     """Honest about the team: "meteen een dringend bericht" only when a channel exists;
     otherwise when they will see it (their office hours)."""
@@ -324,12 +334,8 @@ def crisis_text(
     lines = tuple(lines)
     parts = [t("Dank je dat je dit vertelt. Je staat er niet alleen voor.")]
     for group in talk_lines(t.locale, lines):
-        header = (
-            t("Praat nu met iemand:")
-            if group.language is None
-            else t(SPEAKS.get(group.language, group.language))
-        )
-        parts.append("\n".join([header, *(helpline_text(t, line) for line in group.lines)]))
+        intro = t("Praat nu met iemand:") if group.language is None else None
+        parts.append(helpline_group_text(t, group, intro))
     emergency = emergency_line(lines)
     if emergency is not None:
         parts.append(

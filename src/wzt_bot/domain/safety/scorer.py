@@ -37,7 +37,7 @@ from importlib import resources
 
 from wzt_bot.domain.safety.crisis import RiskKind, normalise
 
-__all__ = ["RiskScorer", "ScoreResult", "Verdict", "bucket", "features"]
+__all__ = ["RiskScorer", "ScoreResult", "Verdict", "bucket", "features", "sigmoid"]
 
 BUCKETS = 1 << 18  # rows of the weight table: 4 models x 4 bytes x 262,144 = 4 MiB
 N_MIN = 3
@@ -89,7 +89,7 @@ def features(normalised: str) -> dict[str, str]:
     return found
 
 
-def _sigmoid(value: float) -> float:
+def sigmoid(value: float) -> float:
     if value >= 0:
         return 1.0 / (1.0 + math.exp(-value))
     exp = math.exp(value)
@@ -118,27 +118,42 @@ class RiskScorer:
     def __init__(
         self,
         bias: Sequence[float],
-        weights: Mapping[int, Sequence[float]],
+        table: array[float],
         *,
         ask: float,
         alarm: float,
         version: str = "",
     ) -> None:
-        """`weights`: bucket -> one weight per model (buckets left out weigh 0)."""
+        """`table`: `BUCKETS` rows of one weight per model, flat (see :meth:`from_rows`)."""
         if not 0.0 < ask <= alarm <= 1.0:
             raise ValueError("thresholds must satisfy 0 < ask <= alarm <= 1")
-        width = len(MODELS)
-        if len(bias) != width or any(len(w) != width for w in weights.values()):
-            raise ValueError(f"scorer: one bias and one weight per model {MODELS}")
-        if any(not 0 <= row < BUCKETS for row in weights):
-            raise ValueError(f"scorer: buckets go from 0 to {BUCKETS - 1}")
+        if len(bias) != len(MODELS) or len(table) != BUCKETS * len(MODELS):
+            raise ValueError(f"scorer: one bias and one weight per model {MODELS} and bucket")
         self._bias = tuple(bias)
-        self._table = array("f", [0.0]) * (BUCKETS * width)
-        for row, values in weights.items():
-            self._table[row * width : (row + 1) * width] = array("f", values)
+        self._table = table
         self._ask = ask
         self._alarm = alarm
         self.version = version
+
+    @classmethod
+    def from_rows(
+        cls,
+        bias: Sequence[float],
+        weights: Mapping[int, Sequence[float]],
+        *,
+        ask: float,
+        alarm: float,
+    ) -> RiskScorer:
+        """`weights`: bucket -> one weight per model (buckets left out weigh 0)."""
+        width = len(MODELS)
+        if any(len(w) != width for w in weights.values()):
+            raise ValueError(f"scorer: one weight per model {MODELS}")
+        if any(not 0 <= row < BUCKETS for row in weights):
+            raise ValueError(f"scorer: buckets go from 0 to {BUCKETS - 1}")
+        table = array("f", [0.0]) * (BUCKETS * width)
+        for row, values in weights.items():
+            table[row * width : (row + 1) * width] = array("f", values)
+        return cls(bias, table, ask=ask, alarm=alarm)
 
     @classmethod
     def from_features(
@@ -155,7 +170,7 @@ class RiskScorer:
             row = rows.setdefault(bucket(feature), [0.0] * len(MODELS))
             for i, value in enumerate(values):
                 row[i] += value
-        return cls(bias, rows, ask=ask, alarm=alarm)
+        return cls.from_rows(bias, rows, ask=ask, alarm=alarm)
 
     @classmethod
     def from_files(cls, meta: Mapping[str, object], table: bytes) -> RiskScorer:
@@ -174,19 +189,17 @@ class RiskScorer:
         raw = zlib.decompress(table)
         if len(raw) != 4 * BUCKETS * len(MODELS):
             raise ValueError("scorer file: the weight table has the wrong size")
-        scorer = cls(
-            [float(b) for b in bias],
-            {},
-            ask=float(thresholds["ask"]),
-            alarm=float(thresholds["alarm"]),
-            version=str(meta.get("version", "")),
-        )
         values = array("f")
         values.frombytes(raw)
         if sys.byteorder != "little":
             values.byteswap()
-        scorer._table = values
-        return scorer
+        return cls(
+            [float(b) for b in bias],
+            values,
+            ask=float(thresholds["ask"]),
+            alarm=float(thresholds["alarm"]),
+            version=str(meta.get("version", "")),
+        )
 
     @classmethod
     def load(cls) -> RiskScorer:
@@ -216,10 +229,6 @@ class RiskScorer:
         scale = 1.0 / math.sqrt(len(found)) if found else 0.0
         return [bias + scale * total for bias, total in zip(self._bias, sums, strict=True)]
 
-    def probabilities(self, normalised: str) -> dict[str, float]:
-        """Per model ("risk" and each kind), the probability for an already normalised text."""
-        return dict(zip(MODELS, map(_sigmoid, self._sums(features(normalised))), strict=True))
-
     def score(self, text: str) -> ScoreResult | None:
         """The most likely risk kind in ``text`` with its verdict; None for an empty text."""
         normalised = normalise(text)
@@ -230,7 +239,7 @@ class RiskScorer:
     def score_normalised(self, normalised: str) -> ScoreResult:
         found = features(normalised)
         sums = self._sums(found)
-        risk = _sigmoid(sums[0])
+        risk = sigmoid(sums[0])
         kind_index = max(range(1, len(MODELS)), key=lambda i: (sums[i], -i))
         verdict = (
             Verdict.ALARM
